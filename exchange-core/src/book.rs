@@ -1,0 +1,342 @@
+//! The order book: resting orders in price-time priority.
+//!
+//! Resting orders live in one [`OrderArena`] shared by all tickers, addressed by slot, with
+//! an id-to-slot index for cancels. Each ticker's [`Book`] keeps, per side, a `Vec` of price
+//! levels sorted so that the best level is last: most activity happens at or near the best
+//! price, where inserting or removing a level moves few elements. Within a level, orders form
+//! a doubly linked FIFO queue threaded through the arena, so adding, filling and cancelling
+//! an order never scans a level. Each account's resting orders form a second linked list
+//! through the arena, for cancel-all and liquidation.
+
+use crate::command::Side;
+use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
+use crate::money::{Price, Quantity};
+use rustc_hash::FxHashMap;
+
+/// Index of an order in the [`OrderArena`].
+pub(crate) type Slot = u32;
+
+/// The end of a linked list.
+pub(crate) const NIL: Slot = Slot::MAX;
+
+/// An order resting on a book.
+#[derive(Clone, Debug)]
+pub(crate) struct RestingOrder {
+    pub(crate) id: OrderId,
+    pub(crate) account: AccountId,
+    pub(crate) ticker: TickerId,
+    pub(crate) side: Side,
+    pub(crate) price: Price,
+    /// Shares still resting; always more than zero.
+    pub(crate) remaining: Quantity,
+    /// Shares traded since the order was accepted, as taker and as maker.
+    pub(crate) filled: Quantity,
+    pub(crate) client_order_id: Option<ClientOrderId>,
+    level_prev: Slot,
+    level_next: Slot,
+    account_prev: Slot,
+    account_next: Slot,
+}
+
+impl RestingOrder {
+    /// A resting order, not yet linked anywhere.
+    pub(crate) fn new(
+        id: OrderId,
+        account: AccountId,
+        ticker: TickerId,
+        side: Side,
+        price: Price,
+        remaining: Quantity,
+    ) -> Self {
+        assert!(remaining.0 > 0, "invariant: a resting order has shares");
+        Self {
+            id,
+            account,
+            ticker,
+            side,
+            price,
+            remaining,
+            filled: Quantity::ZERO,
+            client_order_id: None,
+            level_prev: NIL,
+            level_next: NIL,
+            account_prev: NIL,
+            account_next: NIL,
+        }
+    }
+
+    /// The next order in the same price level, in time priority.
+    pub(crate) fn level_next(&self) -> Slot {
+        self.level_next
+    }
+
+    /// The next order of the same account.
+    pub(crate) fn account_next(&self) -> Slot {
+        self.account_next
+    }
+}
+
+/// Storage for every resting order, reusing freed slots.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OrderArena {
+    slots: Vec<RestingOrder>,
+    free: Vec<Slot>,
+    index: FxHashMap<OrderId, Slot>,
+}
+
+impl OrderArena {
+    /// Stores an order and indexes it by id.
+    pub(crate) fn insert(&mut self, order: RestingOrder) -> Slot {
+        let id = order.id;
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = order;
+                slot
+            }
+            None => {
+                let slot = Slot::try_from(self.slots.len()).expect("limit: arena fits u32 slots");
+                assert!(slot != NIL, "limit: arena slot space exhausted");
+                self.slots.push(order);
+                slot
+            }
+        };
+        let previous = self.index.insert(id, slot);
+        assert!(previous.is_none(), "invariant: order ids are unique");
+        slot
+    }
+
+    /// Forgets an order already unlinked from its level and account lists.
+    pub(crate) fn remove(&mut self, slot: Slot) {
+        let order = &self.slots[slot as usize];
+        assert!(
+            order.level_prev == NIL && order.level_next == NIL,
+            "invariant: unlinked"
+        );
+        let removed = self.index.remove(&order.id);
+        assert_eq!(removed, Some(slot), "invariant: index matches arena");
+        self.free.push(slot);
+    }
+
+    /// The slot of a resting order.
+    pub(crate) fn slot_of(&self, id: OrderId) -> Option<Slot> {
+        self.index.get(&id).copied()
+    }
+
+    /// A resting order by slot.
+    pub(crate) fn get(&self, slot: Slot) -> &RestingOrder {
+        &self.slots[slot as usize]
+    }
+
+    /// A resting order by slot, to change.
+    pub(crate) fn get_mut(&mut self, slot: Slot) -> &mut RestingOrder {
+        &mut self.slots[slot as usize]
+    }
+
+    /// A resting order by id.
+    pub(crate) fn by_id(&self, id: OrderId) -> Option<&RestingOrder> {
+        self.slot_of(id).map(|slot| self.get(slot))
+    }
+
+    /// How many orders rest, on all books.
+    pub(crate) fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Puts an order at the head of an account's list.
+    pub(crate) fn link_account(&mut self, head: &mut Slot, slot: Slot) {
+        let old_head = *head;
+        {
+            let order = self.get_mut(slot);
+            order.account_prev = NIL;
+            order.account_next = old_head;
+        }
+        if old_head != NIL {
+            self.get_mut(old_head).account_prev = slot;
+        }
+        *head = slot;
+    }
+
+    /// Takes an order out of its account's list.
+    pub(crate) fn unlink_account(&mut self, head: &mut Slot, slot: Slot) {
+        let (prev, next) = {
+            let order = self.get_mut(slot);
+            let links = (order.account_prev, order.account_next);
+            order.account_prev = NIL;
+            order.account_next = NIL;
+            links
+        };
+        if prev == NIL {
+            assert_eq!(*head, slot, "invariant: first order of the account list");
+            *head = next;
+        } else {
+            self.get_mut(prev).account_next = next;
+        }
+        if next != NIL {
+            self.get_mut(next).account_prev = prev;
+        }
+    }
+}
+
+/// All resting orders at one price on one side.
+#[derive(Clone, Debug)]
+pub(crate) struct Level {
+    pub(crate) price: Price,
+    /// Sum of the remaining quantities of the level's orders.
+    pub(crate) quantity: Quantity,
+    /// Number of orders in the level; never zero while the level exists.
+    pub(crate) orders: u32,
+    /// The order with time priority.
+    pub(crate) head: Slot,
+    tail: Slot,
+}
+
+/// One ticker's two sides.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Book {
+    /// Ascending by price: the best (highest) bid is last.
+    bids: Vec<Level>,
+    /// Descending by price: the best (lowest) ask is last.
+    asks: Vec<Level>,
+}
+
+impl Book {
+    /// A side's levels, best last.
+    fn side(&self, side: Side) -> &Vec<Level> {
+        match side {
+            Side::Buy => &self.bids,
+            Side::Sell => &self.asks,
+        }
+    }
+
+    fn side_mut(&mut self, side: Side) -> &mut Vec<Level> {
+        match side {
+            Side::Buy => &mut self.bids,
+            Side::Sell => &mut self.asks,
+        }
+    }
+
+    /// A side's levels from the best price outwards.
+    pub(crate) fn levels(&self, side: Side) -> impl Iterator<Item = &Level> + '_ {
+        self.side(side).iter().rev()
+    }
+
+    /// A side's best level.
+    pub(crate) fn best(&self, side: Side) -> Option<&Level> {
+        self.side(side).last()
+    }
+
+    /// Where a price's level is (`Ok`) or would go (`Err`) in a side's sorted levels. The
+    /// best level is checked first: it is where almost all fills and many cancels happen.
+    fn search(levels: &[Level], side: Side, price: Price) -> Result<usize, usize> {
+        if let Some(best) = levels.last() {
+            if best.price == price {
+                return Ok(levels.len() - 1);
+            }
+        }
+        match side {
+            Side::Buy => levels.binary_search_by(|level| level.price.cmp(&price)),
+            Side::Sell => levels.binary_search_by(|level| price.cmp(&level.price)),
+        }
+    }
+
+    /// Appends an order to the back of its price level, creating the level if needed.
+    pub(crate) fn push_back(&mut self, arena: &mut OrderArena, slot: Slot) {
+        let (side, price, quantity) = {
+            let order = arena.get(slot);
+            (order.side, order.price, order.remaining)
+        };
+        let levels = self.side_mut(side);
+        let at = match Self::search(levels, side, price) {
+            Ok(at) => at,
+            Err(at) => {
+                let level = Level {
+                    price,
+                    quantity: Quantity::ZERO,
+                    orders: 0,
+                    head: NIL,
+                    tail: NIL,
+                };
+                levels.insert(at, level);
+                at
+            }
+        };
+        let level = &mut levels[at];
+        let old_tail = level.tail;
+        {
+            let order = arena.get_mut(slot);
+            order.level_prev = old_tail;
+            order.level_next = NIL;
+        }
+        if old_tail == NIL {
+            level.head = slot;
+        } else {
+            arena.get_mut(old_tail).level_next = slot;
+        }
+        level.tail = slot;
+        level.orders += 1;
+        level.quantity.0 = level
+            .quantity
+            .0
+            .checked_add(quantity.0)
+            .expect("limit: shares fit");
+    }
+
+    /// Takes an order out of its level, dropping the level when it empties.
+    pub(crate) fn unlink(&mut self, arena: &mut OrderArena, slot: Slot) {
+        let (side, price, quantity, prev, next) = {
+            let order = arena.get_mut(slot);
+            let links = (order.level_prev, order.level_next);
+            order.level_prev = NIL;
+            order.level_next = NIL;
+            (order.side, order.price, order.remaining, links.0, links.1)
+        };
+        let levels = self.side_mut(side);
+        let at =
+            Self::search(levels, side, price).expect("invariant: a resting order's level exists");
+        let level = &mut levels[at];
+        if prev == NIL {
+            level.head = next;
+        } else {
+            arena.get_mut(prev).level_next = next;
+        }
+        if next == NIL {
+            level.tail = prev;
+        } else {
+            arena.get_mut(next).level_prev = prev;
+        }
+        level.orders -= 1;
+        level.quantity.0 = level
+            .quantity
+            .0
+            .checked_sub(quantity.0)
+            .expect("invariant: level sum");
+        if level.orders == 0 {
+            assert_eq!(
+                level.quantity,
+                Quantity::ZERO,
+                "invariant: empty level holds no shares"
+            );
+            levels.remove(at);
+        }
+    }
+
+    /// Lowers a resting order's quantity in place, keeping its priority.
+    pub(crate) fn reduce(&mut self, arena: &mut OrderArena, slot: Slot, by: Quantity) {
+        let order = arena.get_mut(slot);
+        order.remaining.0 = order
+            .remaining
+            .0
+            .checked_sub(by.0)
+            .expect("invariant: fill <= remaining");
+        let (side, price) = (order.side, order.price);
+        let levels = self.side_mut(side);
+        let at =
+            Self::search(levels, side, price).expect("invariant: a resting order's level exists");
+        let level = &mut levels[at];
+        level.quantity.0 = level
+            .quantity
+            .0
+            .checked_sub(by.0)
+            .expect("invariant: level sum");
+    }
+}

@@ -1,0 +1,52 @@
+//! [`Exchange`]: the easy way to run the engine in memory, deciding and applying in one call.
+
+use crate::command::Command;
+use crate::decide::decide_into;
+use crate::event::Event;
+use crate::evolve::evolve;
+use crate::rejection::Rejection;
+use crate::state::State;
+
+/// A state plus a reusable event buffer. [`Exchange::execute`] decides a command and applies
+/// its events; nothing is persisted (the journaled engine adds the log).
+#[derive(Clone, Debug, Default)]
+pub struct Exchange {
+    state: State,
+    events: Vec<Event>,
+}
+
+impl Exchange {
+    /// An empty exchange: no accounts, no tickers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An exchange continuing from an existing state.
+    pub fn from_state(state: State) -> Self {
+        Self {
+            state,
+            events: Vec::new(),
+        }
+    }
+
+    /// Decides `command` and applies its events, returning them; or returns why it was
+    /// rejected, with the state unchanged.
+    pub fn execute(&mut self, command: &Command) -> Result<&[Event], Rejection> {
+        self.events.clear();
+        decide_into(&self.state, command, &mut self.events)?;
+        for event in &self.events {
+            evolve(&mut self.state, event);
+        }
+        Ok(&self.events)
+    }
+
+    /// The current state, for read views.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Gives up the exchange, keeping its state.
+    pub fn into_state(self) -> State {
+        self.state
+    }
+}
