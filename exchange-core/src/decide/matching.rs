@@ -120,7 +120,8 @@ pub(super) fn walk(book: &Book, arena: &OrderArena, taker: &Taker, out: &mut Vec
                     }
                 }
             }
-            let mut fill = remaining.min(maker.remaining);
+            let wanted = remaining.min(maker.remaining);
+            let mut fill = wanted;
             if let Budget::Credits(credits) = &mut budget {
                 fill = fill.min(Quantity(credits.0 / level.price.0));
                 if fill.0 == 0 {
@@ -152,6 +153,15 @@ pub(super) fn walk(book: &Book, arena: &OrderArena, taker: &Taker, out: &mut Vec
                 return Walk {
                     remaining,
                     stop: Stop::Filled,
+                    acted,
+                };
+            }
+            if fill < wanted {
+                // The budget cut this fill short, so it cannot pay for another share at this
+                // price or any worse one.
+                return Walk {
+                    remaining,
+                    stop: Stop::Budget,
                     acted,
                 };
             }

@@ -144,7 +144,7 @@ fn finish(
     let stopped_by_self_trade = walk.stop == Stop::SelfTrade;
     match order.order_type {
         OrderType::Market => {
-            if !walk.acted {
+            if !walk.acted && !stopped_by_self_trade {
                 return Err(market_rejection(listed, taker, walk.stop));
             }
             out.push(drop(match walk.stop {
