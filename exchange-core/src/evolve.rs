@@ -100,8 +100,9 @@ pub fn evolve(state: &mut State, event: &Event) {
         } => {
             let removed = remove_order(state, order, account, ticker);
             assert_eq!(
-                (removed.side, removed.price, removed.remaining),
-                (side, price, quantity)
+                removed,
+                (side, price, quantity),
+                "invariant: the event matches the order"
             );
             release(state.ledger.get_mut(account), ticker, side, price, quantity);
         }
@@ -341,22 +342,24 @@ fn release(account: &mut Account, ticker: TickerId, side: Side, price: Price, qu
     }
 }
 
-/// Takes a resting order off its book and its account's list, returning what it was.
+/// Takes a resting order off its book and its account's list, returning its side, price
+/// and the quantity that was still resting.
 fn remove_order(
     state: &mut State,
     order: OrderId,
     account: AccountId,
     ticker: TickerId,
-) -> RestingOrder {
+) -> (Side, Price, Quantity) {
     let slot = state
         .orders
         .slot_of(order)
         .expect("invariant: the order rests");
-    let removed = state.orders.get(slot).clone();
+    let found = state.orders.get(slot);
     assert!(
-        removed.account == account && removed.ticker == ticker,
+        found.account == account && found.ticker == ticker,
         "invariant: event names the order's owner"
     );
+    let removed = (found.side, found.price, found.remaining);
     state
         .tickers
         .get_mut(ticker)
