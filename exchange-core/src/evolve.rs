@@ -314,14 +314,16 @@ fn rest(state: &mut State, event: &Event) {
 fn hold(account: &mut Account, ticker: TickerId, side: Side, price: Price, quantity: Quantity) {
     match side {
         Side::Buy => {
-            let cost = price.cost(quantity);
-            account.credits_available.0 = sub(account.credits_available.0, cost.0);
-            account.credits_held.0 = add(account.credits_held.0, cost.0);
+            let cost = price.cost(quantity).0;
+            shift(
+                &mut account.credits_available.0,
+                &mut account.credits_held.0,
+                cost,
+            );
         }
         Side::Sell => {
             let position = account.position_mut(ticker);
-            position.available.0 = sub(position.available.0, quantity.0);
-            position.held.0 = add(position.held.0, quantity.0);
+            shift(&mut position.available.0, &mut position.held.0, quantity.0);
         }
     }
 }
@@ -330,16 +332,24 @@ fn hold(account: &mut Account, ticker: TickerId, side: Side, price: Price, quant
 fn release(account: &mut Account, ticker: TickerId, side: Side, price: Price, quantity: Quantity) {
     match side {
         Side::Buy => {
-            let cost = price.cost(quantity);
-            account.credits_held.0 = sub(account.credits_held.0, cost.0);
-            account.credits_available.0 = add(account.credits_available.0, cost.0);
+            let cost = price.cost(quantity).0;
+            shift(
+                &mut account.credits_held.0,
+                &mut account.credits_available.0,
+                cost,
+            );
         }
         Side::Sell => {
             let position = account.position_mut(ticker);
-            position.held.0 = sub(position.held.0, quantity.0);
-            position.available.0 = add(position.available.0, quantity.0);
+            shift(&mut position.held.0, &mut position.available.0, quantity.0);
         }
     }
+}
+
+/// Moves `amount` from one balance to another of the same account.
+fn shift(from: &mut u64, to: &mut u64, amount: u64) {
+    *from = sub(*from, amount);
+    *to = add(*to, amount);
 }
 
 /// Takes a resting order off its book and its account's list, returning its side, price
