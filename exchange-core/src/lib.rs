@@ -80,8 +80,10 @@ mod exchange;
 mod ids;
 mod image;
 mod invariants;
+mod journal;
 mod ledger;
 pub mod limits;
+pub mod log;
 mod money;
 mod rejection;
 mod state;
@@ -100,6 +102,9 @@ pub use exchange::Exchange;
 pub use ids::{AccountId, ClientOrderId, OrderId, TickerId};
 pub use image::{StateHash, StateImage};
 pub use invariants::InvariantViolation;
+pub use journal::{
+    apply_record, state_at, Journal, JournalConfig, JournalError, Outcome, Recovery, Submission,
+};
 pub use ledger::AccountStatus;
 pub use money::{Credits, Price, Quantity};
 pub use rejection::Rejection;

@@ -1,0 +1,299 @@
+//! [`Journal`]: the engine on top of an [`EventLog`], with group commit and snapshots.
+//!
+//! The order of steps for a batch, which callers may rely on:
+//! 1. each command is decided and applied in memory, in order; rejected ones are answered
+//!    and not logged;
+//! 2. the accepted records (and a checkpoint record when one is due) are appended together;
+//! 3. the log is made durable once, for the whole batch (group commit);
+//! 4. only then are the outcomes returned, so nothing is acknowledged before it is durable;
+//! 5. a snapshot is written if one is due.
+//!
+//! If appending or syncing fails, the in-memory state is ahead of the log: the journal
+//! refuses every later batch with [`JournalError::Failed`], and the caller recovers by
+//! opening it again from the log.
+
+use crate::command::Command;
+use crate::evolve::evolve;
+use crate::exchange::Exchange;
+use crate::log::{Entry, EventLog, LogError, Record, Seq, Snapshot};
+use crate::rejection::Rejection;
+use crate::state::State;
+
+/// When the journal writes checkpoints and snapshots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JournalConfig {
+    /// Write a snapshot once this many records follow the last one (0: only on demand).
+    pub snapshot_every: u64,
+    /// Append a checkpoint record once this many records follow the last one (0: never).
+    pub checkpoint_every: u64,
+    /// How many snapshots to keep; older ones are deleted. At least 1.
+    pub snapshots_kept: usize,
+}
+
+impl Default for JournalConfig {
+    fn default() -> Self {
+        Self {
+            snapshot_every: 100_000,
+            checkpoint_every: 10_000,
+            snapshots_kept: 3,
+        }
+    }
+}
+
+/// A command with the time its sequencer accepted it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Submission {
+    /// Nanoseconds since the Unix epoch, as the sequencer's clock said.
+    pub timestamp_ns: u64,
+    /// The command.
+    pub command: Command,
+}
+
+/// What happened to one submitted command: its durable record, or why it was rejected.
+pub type Outcome = Result<Record, Rejection>;
+
+/// How opening went: which snapshot was used, which were refused and why, what was
+/// replayed. Callers should log the refused snapshots.
+#[derive(Debug, Default)]
+pub struct Recovery {
+    /// The snapshot the state was loaded from, if any.
+    pub snapshot: Option<Seq>,
+    /// Snapshots that could not be used, newest first, with the reason.
+    pub refused_snapshots: Vec<(Seq, LogError)>,
+    /// Records replayed after the snapshot.
+    pub replayed: u64,
+}
+
+/// Why the journal could not open or commit.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// The log failed.
+    #[error(transparent)]
+    Log(#[from] LogError),
+    /// A checkpoint's hash differs from the replayed state's: the log and the engine disagree.
+    #[error("checkpoint at record {seq} does not match the replayed state")]
+    CheckpointMismatch {
+        /// The checkpoint record.
+        seq: Seq,
+    },
+    /// An earlier append or sync failed; reopen the journal from its log.
+    #[error("an earlier write failed; reopen the journal")]
+    Failed,
+}
+
+/// The engine, journaled.
+pub struct Journal<L: EventLog> {
+    log: L,
+    exchange: Exchange,
+    config: JournalConfig,
+    last_seq: Seq,
+    last_checkpoint: Seq,
+    last_snapshot: Seq,
+    failed: bool,
+}
+
+impl<L: EventLog> Journal<L> {
+    /// Loads the newest usable snapshot, replays the records after it, and is ready. A
+    /// damaged or missing snapshot only means an older one, or a full replay, is used.
+    pub fn open(log: L, config: JournalConfig) -> Result<(Self, Recovery), JournalError> {
+        assert!(
+            config.snapshots_kept >= 1,
+            "config: keep at least one snapshot"
+        );
+        let mut recovery = Recovery::default();
+        let (mut state, from) = newest_snapshot(&log, &mut recovery)?;
+        let mut last_seq = from;
+        for record in log.read_from(from + 1) {
+            let record = record?;
+            apply_record(&mut state, &record)?;
+            last_seq = record.seq;
+            recovery.replayed += 1;
+        }
+        let journal = Self {
+            log,
+            exchange: Exchange::from_state(state),
+            config,
+            last_seq,
+            last_checkpoint: last_seq,
+            last_snapshot: from,
+            failed: false,
+        };
+        Ok((journal, recovery))
+    }
+
+    /// Decides and applies each command, appends the accepted ones, makes them durable
+    /// once, and returns one outcome per submission, in order.
+    pub fn submit(&mut self, batch: &[Submission]) -> Result<Vec<Outcome>, JournalError> {
+        if self.failed {
+            return Err(JournalError::Failed);
+        }
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut records = Vec::with_capacity(batch.len() + 1);
+        for submission in batch {
+            match self.exchange.execute(&submission.command) {
+                Ok(events) => {
+                    let entry = Entry::Command {
+                        command: submission.command,
+                        events: events.to_vec(),
+                    };
+                    self.last_seq += 1;
+                    records.push(Record {
+                        seq: self.last_seq,
+                        timestamp_ns: submission.timestamp_ns,
+                        entry,
+                    });
+                    outcomes.push(Ok(self.last_seq));
+                }
+                Err(rejection) => outcomes.push(Err(rejection)),
+            }
+        }
+        if let Some(checkpoint) = self.checkpoint_due(batch) {
+            records.push(checkpoint);
+        }
+        self.commit(&records)?;
+        let outcomes = self.pair(outcomes, records);
+        if self.config.snapshot_every > 0
+            && self.last_seq - self.last_snapshot >= self.config.snapshot_every
+        {
+            self.snapshot()?;
+        }
+        Ok(outcomes)
+    }
+
+    /// A checkpoint record after the batch's records, if one is due.
+    fn checkpoint_due(&mut self, batch: &[Submission]) -> Option<Record> {
+        let every = self.config.checkpoint_every;
+        if every == 0 || self.last_seq - self.last_checkpoint < every {
+            return None;
+        }
+        let timestamp_ns = batch.last().map_or(0, |s| s.timestamp_ns);
+        self.last_seq += 1;
+        self.last_checkpoint = self.last_seq;
+        let state_hash = self.exchange.state().state_hash();
+        Some(Record {
+            seq: self.last_seq,
+            timestamp_ns,
+            entry: Entry::Checkpoint { state_hash },
+        })
+    }
+
+    /// Appends and syncs, or marks the journal failed.
+    fn commit(&mut self, records: &[Record]) -> Result<(), JournalError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let written = self.log.append(records).and_then(|()| self.log.sync());
+        if let Err(error) = written {
+            self.failed = true;
+            return Err(error.into());
+        }
+        Ok(())
+    }
+
+    /// Turns accepted sequence numbers into their records, dropping checkpoints.
+    fn pair(&self, outcomes: Vec<Result<Seq, Rejection>>, records: Vec<Record>) -> Vec<Outcome> {
+        let mut records = records
+            .into_iter()
+            .filter(|r| matches!(r.entry, Entry::Command { .. }));
+        let outcomes = outcomes.into_iter().map(|outcome| {
+            outcome.map(|seq| {
+                let record = records
+                    .next()
+                    .expect("invariant: one record per accepted command");
+                assert_eq!(record.seq, seq, "invariant: records follow outcomes");
+                record
+            })
+        });
+        outcomes.collect()
+    }
+
+    /// Writes a snapshot of the current state now and deletes the oldest beyond the limit.
+    pub fn snapshot(&mut self) -> Result<Seq, JournalError> {
+        if self.failed {
+            return Err(JournalError::Failed);
+        }
+        self.log
+            .write_snapshot(&Snapshot::of(self.exchange.state(), self.last_seq))?;
+        self.last_snapshot = self.last_seq;
+        let seqs = self.log.snapshot_seqs()?;
+        for old in seqs.into_iter().skip(self.config.snapshots_kept) {
+            self.log.delete_snapshot(old)?;
+        }
+        Ok(self.last_seq)
+    }
+
+    /// The current state, for read views.
+    pub fn state(&self) -> &State {
+        self.exchange.state()
+    }
+
+    /// The sequence number of the last durable record (0 for an empty log).
+    pub fn last_seq(&self) -> Seq {
+        self.last_seq
+    }
+
+    /// The log underneath, for reading.
+    pub fn log(&self) -> &L {
+        &self.log
+    }
+}
+
+/// The newest snapshot that loads and matches its hash, or the empty state.
+fn newest_snapshot<L: EventLog>(
+    log: &L,
+    recovery: &mut Recovery,
+) -> Result<(State, Seq), JournalError> {
+    let last = log.last_seq();
+    for seq in log.snapshot_seqs()? {
+        let loaded = if seq > last {
+            Err(LogError::Corrupt(format!(
+                "snapshot at {seq} is past the log's last record {last}"
+            )))
+        } else {
+            log.read_snapshot(seq)
+                .and_then(|snapshot| snapshot.restore())
+        };
+        match loaded {
+            Ok(state) => {
+                recovery.snapshot = Some(seq);
+                return Ok((state, seq));
+            }
+            Err(error) => recovery.refused_snapshots.push((seq, error)),
+        }
+    }
+    Ok((State::default(), 0))
+}
+
+/// Applies one record during replay, verifying checkpoints.
+pub fn apply_record(state: &mut State, record: &Record) -> Result<(), JournalError> {
+    match &record.entry {
+        Entry::Command { events, .. } => events.iter().for_each(|event| evolve(state, event)),
+        Entry::Checkpoint { state_hash } => {
+            if state.state_hash() != *state_hash {
+                return Err(JournalError::CheckpointMismatch { seq: record.seq });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The state after record `seq` (or after the last record, if the log is shorter), starting
+/// from the newest usable snapshot at or before it.
+pub fn state_at<L: EventLog>(log: &L, seq: Seq) -> Result<State, JournalError> {
+    let mut start = (State::default(), 0);
+    for candidate in log.snapshot_seqs()?.into_iter().filter(|s| *s <= seq) {
+        if let Ok(state) = log.read_snapshot(candidate).and_then(|s| s.restore()) {
+            start = (state, candidate);
+            break;
+        }
+    }
+    let (mut state, from) = start;
+    for record in log.read_from(from + 1) {
+        let record = record?;
+        if record.seq > seq {
+            break;
+        }
+        apply_record(&mut state, &record)?;
+    }
+    Ok(state)
+}

@@ -1,0 +1,164 @@
+//! The embedded durable log, on sled 0.34.
+//!
+//! Three trees in one sled database: `records` (big-endian sequence number to an encoded
+//! [`Record`]), `snapshots` (big-endian sequence number to an encoded [`Snapshot`]) and
+//! `meta` (the format version). sled's own background flushing is turned off: durability
+//! comes only from [`EventLog::sync`], which flushes and fsyncs before it returns.
+
+use super::{
+    check_sequence, decode, encode, EventLog, LogError, Record, Seq, Snapshot, FORMAT_VERSION,
+};
+use std::path::Path;
+
+/// Key under which the `meta` tree stores the format version.
+const VERSION_KEY: &[u8] = b"format_version";
+
+/// A durable log in a directory.
+pub struct SledLog {
+    db: ::sled::Db,
+    records: ::sled::Tree,
+    snapshots: ::sled::Tree,
+    last_seq: Seq,
+}
+
+impl From<::sled::Error> for LogError {
+    fn from(error: ::sled::Error) -> Self {
+        LogError::Storage(Box::new(error))
+    }
+}
+
+impl SledLog {
+    /// Opens the log in `dir`, creating an empty one if the directory holds none.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, LogError> {
+        Self::open_with(dir.as_ref(), Create::IfMissing)
+    }
+
+    /// Opens the log in `dir`, failing if there is none (for tools that only read).
+    pub fn open_existing(dir: impl AsRef<Path>) -> Result<Self, LogError> {
+        Self::open_with(dir.as_ref(), Create::Never)
+    }
+
+    fn open_with(dir: &Path, create: Create) -> Result<Self, LogError> {
+        if create == Create::Never && !dir.join("conf").is_file() {
+            let message = format!("{} holds no event log", dir.display());
+            return Err(LogError::Storage(message.into()));
+        }
+        // No background flusher: durability comes from explicit syncs, and the flusher
+        // thread would keep the directory locked for a moment after the log is dropped.
+        let db = ::sled::Config::new()
+            .path(dir)
+            .flush_every_ms(None)
+            .open()?;
+        let records = db.open_tree("records")?;
+        let snapshots = db.open_tree("snapshots")?;
+        let meta = db.open_tree("meta")?;
+        match meta.get(VERSION_KEY)? {
+            Some(stored) => check_version(&stored)?,
+            None if records.is_empty() => {
+                meta.insert(VERSION_KEY, &FORMAT_VERSION.to_le_bytes())?;
+                db.flush()?;
+            }
+            None => return Err(LogError::Corrupt("records without a format version".into())),
+        }
+        let last_seq = match records.last()? {
+            Some((key, _)) => seq_of(&key)?,
+            None => 0,
+        };
+        Ok(Self {
+            db,
+            records,
+            snapshots,
+            last_seq,
+        })
+    }
+}
+
+/// Whether opening may create a log.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Create {
+    IfMissing,
+    Never,
+}
+
+fn check_version(stored: &[u8]) -> Result<(), LogError> {
+    let bytes: [u8; 2] = stored
+        .try_into()
+        .map_err(|_| LogError::Corrupt(format!("format version of {} bytes", stored.len())))?;
+    let found = u16::from_le_bytes(bytes);
+    if found != FORMAT_VERSION {
+        return Err(LogError::UnknownVersion {
+            found,
+            supported: FORMAT_VERSION,
+        });
+    }
+    Ok(())
+}
+
+fn seq_of(key: &[u8]) -> Result<Seq, LogError> {
+    let bytes: [u8; 8] = key
+        .try_into()
+        .map_err(|_| LogError::Corrupt(format!("key of {} bytes", key.len())))?;
+    Ok(Seq::from_be_bytes(bytes))
+}
+
+impl EventLog for SledLog {
+    fn append(&mut self, records: &[Record]) -> Result<(), LogError> {
+        check_sequence(self.last_seq, records)?;
+        let mut batch = ::sled::Batch::default();
+        for record in records {
+            batch.insert(&record.seq.to_be_bytes(), encode(record));
+        }
+        self.records.apply_batch(batch)?;
+        self.last_seq += records.len() as Seq;
+        Ok(())
+    }
+
+    fn sync(&mut self) -> Result<(), LogError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn last_seq(&self) -> Seq {
+        self.last_seq
+    }
+
+    fn read_from(&self, from: Seq) -> Box<dyn Iterator<Item = Result<Record, LogError>> + '_> {
+        let range = self.records.range(from.to_be_bytes()..);
+        Box::new(range.map(|entry| {
+            let (key, value) = entry?;
+            let record: Record = decode(&value)?;
+            let seq = seq_of(&key)?;
+            if record.seq != seq {
+                let message = format!("record stored under {seq} says it is {}", record.seq);
+                return Err(LogError::Corrupt(message));
+            }
+            Ok(record)
+        }))
+    }
+
+    fn write_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError> {
+        self.snapshots
+            .insert(snapshot.seq.to_be_bytes(), snapshot.encode())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn snapshot_seqs(&self) -> Result<Vec<Seq>, LogError> {
+        let keys = self.snapshots.iter().keys().rev();
+        keys.map(|key| seq_of(&key?)).collect()
+    }
+
+    fn read_snapshot(&self, seq: Seq) -> Result<Snapshot, LogError> {
+        let bytes = self
+            .snapshots
+            .get(seq.to_be_bytes())?
+            .ok_or(LogError::NoSnapshot(seq))?;
+        Snapshot::decode(&bytes)
+    }
+
+    fn delete_snapshot(&mut self, seq: Seq) -> Result<(), LogError> {
+        self.snapshots.remove(seq.to_be_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+}
