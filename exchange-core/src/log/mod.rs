@@ -75,15 +75,13 @@ pub trait EventLog {
 
 /// Checks that `records` continue a log whose last record is `last`.
 fn check_sequence(last: Seq, records: &[Record]) -> Result<(), LogError> {
-    let mut expected = last + 1;
-    for record in records {
+    for (expected, record) in (last + 1..).zip(records) {
         if record.seq != expected {
             return Err(LogError::OutOfOrder {
                 expected,
                 found: record.seq,
             });
         }
-        expected += 1;
     }
     Ok(())
 }
