@@ -88,6 +88,8 @@ mod money;
 mod rejection;
 mod state;
 mod symbol;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod ticker;
 pub mod views;
 

@@ -1,0 +1,1 @@
+//! The exchange's server and its command-line tools.

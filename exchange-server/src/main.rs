@@ -1,0 +1,3 @@
+//! The `exchange` command-line tool.
+
+fn main() {}
