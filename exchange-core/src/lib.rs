@@ -36,6 +36,22 @@
 //! refuse to trade at all (post-only). An incoming order never trades with its own
 //! account's resting orders: by default the resting one is cancelled ([`SelfTrade`]).
 //!
+//! ## The log
+//! [`log::EventLog`] stores [`log::Record`]s (an accepted command with its events and the
+//! sequencer's timestamp, or a checkpoint carrying the state hash) and [`log::Snapshot`]s.
+//! [`log::SledLog`] is the embedded durable default (feature `sled`, on by default);
+//! [`log::MemoryLog`] serves tests and simulations. Every stored value is postcard in an
+//! envelope that starts with the format version ([`log::FORMAT_VERSION`]); a log or value
+//! of another version is refused with [`log::LogError::UnknownVersion`], never guessed at.
+//! Enums only gain variants at the end, so old logs stay readable.
+//!
+//! [`Journal`] runs the engine on a log. For each batch it (1) decides and applies every
+//! command in memory, answering rejections without logging them, (2) appends the accepted
+//! records, with a checkpoint when one is due, (3) makes them durable with one sync (group
+//! commit), (4) only then returns the outcomes, and (5) writes a snapshot when one is due.
+//! [`Journal::open`] loads the newest snapshot that decodes and matches its hash, replays
+//! the rest, and reports in [`Recovery`] any snapshot it had to refuse.
+//!
 //! ## Example
 //! ```
 //! use exchange_core::{
