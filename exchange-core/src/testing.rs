@@ -186,11 +186,13 @@ impl MarketGenerator {
                 initial_credits: Credits(150),
             },
             1 => {
-                let orchestrated = state
-                    .accounts()
-                    .into_iter()
+                let accounts = state.accounts();
+                let mut orchestrated = accounts
+                    .iter()
                     .filter(|a| a.orchestrated_by == Some(orchestrator));
-                let last = orchestrated.last().map_or(AccountId(u32::MAX), |a| a.id);
+                let last = orchestrated
+                    .next_back()
+                    .map_or(AccountId(u32::MAX), |a| a.id);
                 Action::LiquidateAccount { account: last }
             }
             _ => Action::LiquidateAll,
@@ -236,9 +238,11 @@ mod tests {
     fn the_same_seed_gives_the_same_stream() {
         let run = |seed| {
             let mut exchange = Exchange::new();
-            MarketGenerator::setup()
-                .iter()
-                .for_each(|c| drop(exchange.execute(c)));
+            for command in MarketGenerator::setup() {
+                exchange
+                    .execute(&command)
+                    .expect("setup commands are valid");
+            }
             let mut generator = MarketGenerator::new(seed);
             let mut commands = Vec::new();
             for _ in 0..500 {
