@@ -100,8 +100,7 @@ impl<L: EventLog> Journal<L> {
             config.snapshots_kept >= 1,
             "config: keep at least one snapshot"
         );
-        let mut recovery = Recovery::default();
-        let (mut state, from) = newest_snapshot(&log, &mut recovery)?;
+        let (mut state, from, mut recovery) = load_snapshot(&log, Seq::MAX)?;
         let mut last_seq = from;
         for record in log.read_from(from + 1) {
             let record = record?;
@@ -238,17 +237,22 @@ impl<L: EventLog> Journal<L> {
     }
 }
 
-/// The newest snapshot that loads and matches its hash, or the empty state.
-fn newest_snapshot<L: EventLog>(
+/// The newest snapshot at or before record `at_most` that loads and matches its hash, or
+/// the empty state, with the sequence number it includes and a report of the snapshots
+/// refused on the way (damaged ones, and ones past the log's last record).
+pub fn load_snapshot<L: EventLog>(
     log: &L,
-    recovery: &mut Recovery,
-) -> Result<(State, Seq), JournalError> {
+    at_most: Seq,
+) -> Result<(State, Seq, Recovery), JournalError> {
+    let mut recovery = Recovery::default();
     let last = log.last_seq();
     for seq in log.snapshot_seqs()? {
         let loaded = if seq > last {
             Err(LogError::Corrupt(format!(
                 "snapshot at {seq} is past the log's last record {last}"
             )))
+        } else if seq > at_most {
+            continue;
         } else {
             log.read_snapshot(seq)
                 .and_then(|snapshot| snapshot.restore())
@@ -256,12 +260,12 @@ fn newest_snapshot<L: EventLog>(
         match loaded {
             Ok(state) => {
                 recovery.snapshot = Some(seq);
-                return Ok((state, seq));
+                return Ok((state, seq, recovery));
             }
             Err(error) => recovery.refused_snapshots.push((seq, error)),
         }
     }
-    Ok((State::default(), 0))
+    Ok((State::default(), 0, recovery))
 }
 
 /// Applies one record during replay, verifying checkpoints.
@@ -280,14 +284,7 @@ pub fn apply_record(state: &mut State, record: &Record) -> Result<(), JournalErr
 /// The state after record `seq` (or after the last record, if the log is shorter), starting
 /// from the newest usable snapshot at or before it.
 pub fn state_at<L: EventLog>(log: &L, seq: Seq) -> Result<State, JournalError> {
-    let mut start = (State::default(), 0);
-    for candidate in log.snapshot_seqs()?.into_iter().filter(|s| *s <= seq) {
-        if let Ok(state) = log.read_snapshot(candidate).and_then(|s| s.restore()) {
-            start = (state, candidate);
-            break;
-        }
-    }
-    let (mut state, from) = start;
+    let (mut state, from, _) = load_snapshot(log, seq)?;
     for record in log.read_from(from + 1) {
         let record = record?;
         if record.seq > seq {

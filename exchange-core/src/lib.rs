@@ -121,7 +121,8 @@ pub use ids::{AccountId, ClientOrderId, OrderId, TickerId};
 pub use image::{StateHash, StateImage};
 pub use invariants::InvariantViolation;
 pub use journal::{
-    apply_record, state_at, Journal, JournalConfig, JournalError, Outcome, Recovery, Submission,
+    apply_record, load_snapshot, state_at, Journal, JournalConfig, JournalError, Outcome, Recovery,
+    Submission,
 };
 pub use ledger::AccountStatus;
 pub use money::{Credits, Price, Quantity};
