@@ -3,12 +3,21 @@
 //! Three trees in one sled database: `records` (big-endian sequence number to an encoded
 //! [`Record`]), `snapshots` (big-endian sequence number to an encoded [`Snapshot`]) and
 //! `meta` (the format version). sled's own background flushing is turned off: durability
-//! comes only from [`EventLog::sync`], which flushes and fsyncs before it returns.
+//! comes only from [`EventLog::sync`].
+//!
+//! sled 0.34's flush is not enough on its own: on Linux it ends with `sync_file_range`,
+//! which flushes neither the drive's write cache nor the file's size, and it writes large
+//! values to blob files with no sync at all. So `sync` flushes sled, then `fdatasync`s its
+//! data file and `fsync`s every blob file not yet synced and the blob directory. That makes
+//! an acknowledged record survive a power loss, not just a killed process.
 
 use super::{
     check_sequence, decode, encode, EventLog, LogError, Record, Seq, Snapshot, FORMAT_VERSION,
 };
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 /// Key under which the `meta` tree stores the format version.
 const VERSION_KEY: &[u8] = b"format_version";
@@ -19,6 +28,12 @@ pub struct SledLog {
     records: ::sled::Tree,
     snapshots: ::sled::Tree,
     last_seq: Seq,
+    /// sled's data file (`DIR/db`), opened again to fsync what sled only `sync_file_range`s.
+    data_file: File,
+    /// sled's blob directory (`DIR/blobs`), where values too large for a page go.
+    blobs: PathBuf,
+    /// Blob files already made durable.
+    blobs_synced: BTreeSet<OsString>,
 }
 
 impl From<::sled::Error> for LogError {
@@ -64,13 +79,55 @@ impl SledLog {
             Some((key, _)) => seq_of(&key)?,
             None => 0,
         };
-        Ok(Self {
+        let data_file = File::open(dir.join("db")).map_err(storage)?;
+        let mut log = Self {
             db,
             records,
             snapshots,
             last_seq,
-        })
+            data_file,
+            blobs: dir.join("blobs"),
+            blobs_synced: BTreeSet::new(),
+        };
+        log.flush_and_sync()?;
+        Ok(log)
     }
+
+    /// Flushes sled, then makes its data file and any new blob files durable.
+    fn flush_and_sync(&mut self) -> Result<(), LogError> {
+        self.db.flush()?;
+        self.data_file.sync_data().map_err(storage)?;
+        self.sync_new_blobs().map_err(storage)
+    }
+
+    /// Fsyncs every blob file not synced before, then the blob directory.
+    fn sync_new_blobs(&mut self) -> std::io::Result<()> {
+        let entries = match std::fs::read_dir(&self.blobs) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        let mut synced_any = false;
+        let mut present = BTreeSet::new();
+        for entry in entries {
+            let name = entry?.file_name();
+            if !self.blobs_synced.contains(&name) {
+                File::open(self.blobs.join(&name))?.sync_all()?;
+                synced_any = true;
+            }
+            present.insert(name);
+        }
+        // sled deletes blobs it no longer needs; forget those.
+        self.blobs_synced = present;
+        if synced_any {
+            File::open(&self.blobs)?.sync_all()?;
+        }
+        Ok(())
+    }
+}
+
+fn storage(error: std::io::Error) -> LogError {
+    LogError::Storage(Box::new(error))
 }
 
 /// Whether opening may create a log.
@@ -114,8 +171,7 @@ impl EventLog for SledLog {
     }
 
     fn sync(&mut self) -> Result<(), LogError> {
-        self.db.flush()?;
-        Ok(())
+        self.flush_and_sync()
     }
 
     fn last_seq(&self) -> Seq {
@@ -139,8 +195,7 @@ impl EventLog for SledLog {
     fn write_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError> {
         self.snapshots
             .insert(snapshot.seq.to_be_bytes(), snapshot.encode())?;
-        self.db.flush()?;
-        Ok(())
+        self.flush_and_sync()
     }
 
     fn snapshot_seqs(&self) -> Result<Vec<Seq>, LogError> {
@@ -158,7 +213,6 @@ impl EventLog for SledLog {
 
     fn delete_snapshot(&mut self, seq: Seq) -> Result<(), LogError> {
         self.snapshots.remove(seq.to_be_bytes())?;
-        self.db.flush()?;
-        Ok(())
+        self.flush_and_sync()
     }
 }
