@@ -21,8 +21,16 @@
 //! An engine's timing is only reported once its total filled volume equals
 //! the workload's reference: an engine that trades differently is not
 //! running the workload.
+//!
+//! [`durable`] measures the journaled engine on the sled event log: durable throughput
+//! with group commit, replay, snapshot and restart times:
+//!
+//! ```text
+//! cargo run --release -p benches --bin durable
+//! ```
 
 pub mod baseline;
+pub mod durable;
 pub mod engine;
 pub mod measure;
 pub mod peers;
@@ -35,7 +43,7 @@ mod testing;
 pub use baseline::{BaselineBook, Placement};
 pub use engine::Engine;
 pub use measure::{measure, Measurement};
-pub use peers::exchange_core::ExchangeCoreEngine;
+pub use peers::exchange_core::{ExchangeCoreEngine, Setup, Translator};
 pub use peers::matchcore::MatchcoreEngine;
 pub use rng::SplitMix64;
 pub use workload::{w1, w2, Op, Side, Workload, LIMITS_PER_WORKLOAD};

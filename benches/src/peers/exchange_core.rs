@@ -5,6 +5,10 @@
 //! production. Buys and sells come from disjoint sets of accounts, so self-trade prevention
 //! never fires and the stream trades exactly as the reference book does. Accounts are funded
 //! generously enough that no order is rejected for funds.
+//!
+//! [`Setup`] and [`Translator`] are public so that other benchmarks (the journaled engine in
+//! [`crate::durable`]) run the very same commands: `Setup` lists the tickers and creates the
+//! funded accounts, `Translator` turns each workload [`Op`] into an exchange-core [`Command`].
 
 use exchange_core::{
     AccountId, AccountKind, Action, Command, Credits, Event, Exchange, NewOrder, OrderId, OrderRef,
@@ -33,60 +37,175 @@ const _: () = assert!(
 /// `exchange-core` with funded accounts, holds and events.
 pub struct ExchangeCoreEngine {
     exchange: Exchange,
-    ticker: TickerId,
-    buyers: Vec<AccountId>,
-    sellers: Vec<AccountId>,
-    /// By workload id: the engine's order id and its owner.
-    orders: Vec<(OrderId, AccountId)>,
+    translator: Translator,
     filled_volume: u64,
 }
 
 impl Default for ExchangeCoreEngine {
     fn default() -> Self {
-        let mut exchange = Exchange::new();
-        let symbol = Symbol::new("W").expect("a valid symbol");
-        setup(&mut exchange, Action::CreateTicker { symbol });
-        let ticker = exchange
-            .state()
-            .ticker_by_symbol(&symbol)
-            .expect("just listed");
-        let mut account = |fund: &dyn Fn(AccountId) -> Action| {
-            let id = AccountId(exchange.state().accounts().len() as u32 + 1);
-            setup(
-                &mut exchange,
-                Action::CreateAccount {
-                    kind: AccountKind::Standard,
-                },
-            );
-            setup(&mut exchange, fund(id));
-            id
-        };
-        let deposit = |account| Action::DepositCredits {
-            account,
-            amount: Credits(CREDITS_PER_BUYER),
-        };
-        let issue = |account| Action::IssueShares {
-            account,
-            ticker,
-            quantity: Quantity(SHARES_PER_SELLER),
-        };
-        let buyers = (0..ACCOUNTS_PER_SIDE).map(|_| account(&deposit)).collect();
-        let sellers = (0..ACCOUNTS_PER_SIDE).map(|_| account(&issue)).collect();
+        let (exchange, setup) = Setup::run(1);
+        let translator = Translator::new(&setup, setup.tickers[0]);
         Self {
             exchange,
-            ticker,
-            buyers,
-            sellers,
-            orders: Vec::new(),
+            translator,
             filled_volume: 0,
         }
     }
 }
 
+/// The tickers and funded accounts a workload runs on, with the commands that created them.
+///
+/// Buyers hold credits and sellers hold shares of every ticker, each enough for a whole
+/// workload per ticker, so no workload order is ever rejected for funds. The ids are those an
+/// empty exchange assigns, so replaying [`Setup::commands`] on any empty exchange (or journal)
+/// recreates the same tickers and accounts.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    /// The operator commands, in order: list every ticker, then create and fund each buyer,
+    /// then create each seller and issue it shares of every ticker.
+    pub commands: Vec<Command>,
+    /// The listed tickers in listing order; the first has symbol `W`, the others `W2`, `W3`...
+    pub tickers: Vec<TickerId>,
+    /// The accounts buy orders are spread over.
+    pub buyers: Vec<AccountId>,
+    /// The accounts sell orders are spread over.
+    pub sellers: Vec<AccountId>,
+}
+
+impl Setup {
+    /// Runs the setup for `tickers` tickers on a fresh exchange, recording its commands, and
+    /// returns that exchange with the setup. With one ticker this is exactly the setup the
+    /// [`ExchangeCoreEngine`] runs before a workload.
+    ///
+    /// # Panics
+    /// If `tickers` is 0 or a setup command is rejected.
+    pub fn run(tickers: u32) -> (Exchange, Setup) {
+        assert!(tickers >= 1, "a setup lists at least one ticker");
+        let mut exchange = Exchange::new();
+        let mut commands = Vec::new();
+        let mut record = |exchange: &mut Exchange, action: Action| {
+            let command = Command::operator(action);
+            setup(exchange, command);
+            commands.push(command);
+        };
+        let tickers: Vec<TickerId> = (1..=tickers)
+            .map(|n| {
+                let name = if n == 1 {
+                    "W".to_owned()
+                } else {
+                    format!("W{n}")
+                };
+                let symbol = Symbol::new(&name).expect("a valid symbol");
+                record(&mut exchange, Action::CreateTicker { symbol });
+                exchange
+                    .state()
+                    .ticker_by_symbol(&symbol)
+                    .expect("just listed")
+            })
+            .collect();
+        let mut account = |exchange: &mut Exchange, fund: &dyn Fn(AccountId) -> Vec<Action>| {
+            let id = AccountId(exchange.state().accounts().len() as u32 + 1);
+            let kind = AccountKind::Standard;
+            record(exchange, Action::CreateAccount { kind });
+            fund(id)
+                .into_iter()
+                .for_each(|action| record(exchange, action));
+            id
+        };
+        let deposit = |account| {
+            let amount = Credits(CREDITS_PER_BUYER);
+            vec![Action::DepositCredits { account, amount }]
+        };
+        let issue = |account| {
+            let quantity = Quantity(SHARES_PER_SELLER);
+            let issue = |&ticker| Action::IssueShares {
+                account,
+                ticker,
+                quantity,
+            };
+            tickers.iter().map(issue).collect()
+        };
+        let buyers = (0..ACCOUNTS_PER_SIDE)
+            .map(|_| account(&mut exchange, &deposit))
+            .collect();
+        let sellers = (0..ACCOUNTS_PER_SIDE)
+            .map(|_| account(&mut exchange, &issue))
+            .collect();
+        let setup = Setup {
+            commands,
+            tickers,
+            buyers,
+            sellers,
+        };
+        (exchange, setup)
+    }
+}
+
 /// Runs a setup command that must succeed.
-fn setup(exchange: &mut Exchange, action: Action) {
-    if let Err(rejection) = exchange.execute(&Command::operator(action)) {
+fn setup(exchange: &mut Exchange, command: Command) {
+    if let Err(rejection) = exchange.execute(&command) {
         panic!("benchmark setup rejected: {rejection}");
+    }
+}
+
+/// Turns a workload's [`Op`]s on one ticker into exchange-core [`Command`]s, remembering
+/// which engine order and owner each workload order id became, so cancels name them.
+#[derive(Clone, Debug)]
+pub struct Translator {
+    ticker: TickerId,
+    buyers: Vec<AccountId>,
+    sellers: Vec<AccountId>,
+    /// By workload id: the engine's order id and its owner.
+    orders: Vec<(OrderId, AccountId)>,
+}
+
+impl Translator {
+    /// A translator for orders on `ticker`, spread over the setup's accounts.
+    pub fn new(setup: &Setup, ticker: TickerId) -> Self {
+        assert!(
+            setup.tickers.contains(&ticker),
+            "the setup lists the ticker"
+        );
+        Self {
+            ticker,
+            buyers: setup.buyers.clone(),
+            sellers: setup.sellers.clone(),
+            orders: Vec::new(),
+        }
+    }
+
+    /// The command for `op`. `next_order_id` is the id the engine will assign to the next
+    /// order it accepts, which the placement in `op` (if it is one) becomes: later cancels of
+    /// that workload id name it.
+    pub fn command(&mut self, op: &Op, next_order_id: OrderId) -> Command {
+        match *op {
+            Op::Limit {
+                id,
+                side,
+                price,
+                qty,
+            } => {
+                let (accounts, side) = match side {
+                    Side::Buy => (&self.buyers, CoreSide::Buy),
+                    Side::Sell => (&self.sellers, CoreSide::Sell),
+                };
+                let account = accounts[(id % u64::from(ACCOUNTS_PER_SIDE)) as usize];
+                let index = usize::try_from(id).expect("workload ids fit usize");
+                if self.orders.len() <= index {
+                    self.orders.resize(index + 1, (OrderId(0), AccountId(0)));
+                }
+                self.orders[index] = (next_order_id, account);
+                let order = NewOrder::limit(self.ticker, side, Price(price), Quantity(qty));
+                Command::by(account, Action::PlaceOrder(order))
+            }
+            Op::Cancel { id } => {
+                let (order, account) = self.orders[usize::try_from(id).expect("fits usize")];
+                let cancel = Action::CancelOrder {
+                    order: OrderRef::Id(order),
+                };
+                Command::by(account, cancel)
+            }
+        }
     }
 }
 
@@ -112,37 +231,41 @@ impl Engine for ExchangeCoreEngine {
     }
 
     fn apply(&mut self, op: &Op) {
-        match *op {
-            Op::Limit {
-                id,
-                side,
-                price,
-                qty,
-            } => {
-                let (accounts, side) = match side {
-                    Side::Buy => (&self.buyers, CoreSide::Buy),
-                    Side::Sell => (&self.sellers, CoreSide::Sell),
-                };
-                let account = accounts[(id % u64::from(ACCOUNTS_PER_SIDE)) as usize];
-                let index = usize::try_from(id).expect("workload ids fit usize");
-                if self.orders.len() <= index {
-                    self.orders.resize(index + 1, (OrderId(0), AccountId(0)));
-                }
-                self.orders[index] = (self.exchange.state().next_order_id(), account);
-                let order = NewOrder::limit(self.ticker, side, Price(price), Quantity(qty));
-                self.execute(Command::by(account, Action::PlaceOrder(order)));
-            }
-            Op::Cancel { id } => {
-                let (order, account) = self.orders[usize::try_from(id).expect("fits usize")];
-                let cancel = Action::CancelOrder {
-                    order: OrderRef::Id(order),
-                };
-                self.execute(Command::by(account, cancel));
-            }
-        }
+        let next_order_id = self.exchange.state().next_order_id();
+        let command = self.translator.command(op, next_order_id);
+        self.execute(command);
     }
 
     fn filled_volume(&self) -> u64 {
         self.filled_volume
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    #[test]
+    fn replaying_w1_reproduces_the_reference_volume() {
+        let workload = testing::w1_seed_42();
+        let mut engine = ExchangeCoreEngine::default();
+        workload.ops.iter().for_each(|op| engine.apply(op));
+        assert_eq!(engine.filled_volume(), workload.filled_volume);
+    }
+
+    #[test]
+    fn a_setup_of_several_tickers_funds_sellers_in_each() {
+        let (exchange, setup) = Setup::run(3);
+        let (_, single) = Setup::run(1);
+        assert_eq!(setup.tickers.len(), 3);
+        assert_eq!(
+            setup.buyers, single.buyers,
+            "the same accounts, in the same order"
+        );
+        assert_eq!(setup.sellers, single.sellers);
+        assert_eq!(setup.commands.len(), 3 + 2 * 64 + 4 * 64);
+        let seller = exchange.state().account(setup.sellers[0]).unwrap();
+        assert_eq!(seller.positions.len(), 3);
     }
 }
