@@ -20,4 +20,8 @@ step "run command (README) still works"
 cargo run --locked --quiet -p exchange-core --example market > /dev/null
 
 step "tests"
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+# cargo ends on the last crate's doc tests, which may be "0 passed"; close on the totals.
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "\ntests: %d passed, %d failed\n", passed, failed }' "$log"
