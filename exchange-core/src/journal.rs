@@ -237,6 +237,17 @@ impl<L: EventLog> Journal<L> {
     }
 }
 
+#[cfg(feature = "sled")]
+impl Journal<crate::log::SledLog> {
+    /// Opens (or creates) the durable log in `dir` and the journal on it.
+    pub fn open_dir(
+        dir: impl AsRef<std::path::Path>,
+        config: JournalConfig,
+    ) -> Result<(Self, Recovery), JournalError> {
+        Self::open(crate::log::SledLog::open(dir)?, config)
+    }
+}
+
 /// The newest snapshot at or before record `at_most` that loads and matches its hash, or
 /// the empty state, with the sequence number it includes and a report of the snapshots
 /// refused on the way (damaged ones, and ones past the log's last record).

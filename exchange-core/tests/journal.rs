@@ -120,7 +120,7 @@ fn sled_log_survives_reopening_with_snapshots_and_checkpoints() {
         assert_eq!(journal.log().snapshot_seqs().unwrap().len(), 2);
         journal.state().state_hash()
     };
-    let (journal, recovery) = Journal::open(SledLog::open(dir.path()).unwrap(), config).unwrap();
+    let (journal, recovery) = Journal::open_dir(dir.path(), config).unwrap();
     assert_eq!(journal.state().state_hash(), hash);
     assert!(recovery.snapshot.is_some());
     assert!(recovery.refused_snapshots.is_empty());
