@@ -54,28 +54,6 @@ fn issue(
     })
 }
 
-fn cancel(m: &mut Market, account: AccountId, order: OrderRef) -> Result<Vec<Event>, Rejection> {
-    m.by(account, Action::CancelOrder { order })
-}
-
-fn amend(
-    m: &mut Market,
-    account: AccountId,
-    order: OrderRef,
-    price: u64,
-    quantity: u64,
-) -> Result<Vec<Event>, Rejection> {
-    let (price, quantity) = (Price(price), Quantity(quantity));
-    m.by(
-        account,
-        Action::AmendOrder {
-            order,
-            price,
-            quantity,
-        },
-    )
-}
-
 fn create_orchestrated(
     m: &mut Market,
     actor: AccountId,
@@ -185,7 +163,7 @@ fn account_closed() {
         err,
         code,
     );
-    assert_rejected(cancel(&mut m, closed, OrderRef::Id(OrderId(1))), err, code);
+    assert_rejected(m.cancel(closed, OrderRef::Id(OrderId(1))), err, code);
     let alert = Action::SetAlert {
         direction: AlertDirection::Above,
         threshold: Credits(1),
@@ -505,9 +483,9 @@ fn market_closed() {
     let post_only = NewOrder::limit(ticker, Side::Sell, Price(20), Quantity(1))
         .with_time_in_force(TimeInForce::PostOnly);
     assert_rejected(m.place(a, post_only), err, code);
-    assert_rejected(amend(&mut m, a, OrderRef::Id(bid), 10, 1), err, code);
+    assert_rejected(m.amend(a, OrderRef::Id(bid), 10, 1), err, code);
     // Cancels still work.
-    cancel(&mut m, a, OrderRef::Id(bid)).unwrap();
+    m.cancel(a, OrderRef::Id(bid)).unwrap();
 }
 
 #[test]
@@ -524,9 +502,9 @@ fn invalid_quantity() {
     let ticker = m.ticker;
     assert_rejected(issue(&mut m, a, ticker, 0), zero, code);
     let bid = order_id(&m.limit(a, Side::Buy, 10, 2).unwrap());
-    assert_rejected(amend(&mut m, a, OrderRef::Id(bid), 10, 0), zero, code);
+    assert_rejected(m.amend(a, OrderRef::Id(bid), 10, 0), zero, code);
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), 10, QUANTITY_MAX + 1),
+        m.amend(a, OrderRef::Id(bid), 10, QUANTITY_MAX + 1),
         too_many,
         code,
     );
@@ -546,9 +524,9 @@ fn invalid_price() {
         .with_time_in_force(TimeInForce::Fok);
     assert_rejected(m.place(a, fok), zero, code);
     let ask = order_id(&m.limit(a, Side::Sell, 10, 2).unwrap());
-    assert_rejected(amend(&mut m, a, OrderRef::Id(ask), 0, 2), zero, code);
+    assert_rejected(m.amend(a, OrderRef::Id(ask), 0, 2), zero, code);
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(ask), PRICE_MAX + 1, 2),
+        m.amend(a, OrderRef::Id(ask), PRICE_MAX + 1, 2),
         too_high,
         code,
     );
@@ -584,22 +562,22 @@ fn unknown_order() {
     let code = "unknown_order";
     let next = m.exchange.state().next_order_id();
     assert_rejected(
-        cancel(&mut m, a, OrderRef::Id(next)),
+        m.cancel(a, OrderRef::Id(next)),
         Rejection::UnknownOrder,
         code,
     );
     assert_rejected(
-        cancel(&mut m, a, OrderRef::Id(OrderId(0))),
+        m.cancel(a, OrderRef::Id(OrderId(0))),
         Rejection::UnknownOrder,
         code,
     );
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(OrderId(999)), 10, 1),
+        m.amend(a, OrderRef::Id(OrderId(999)), 10, 1),
         Rejection::UnknownOrder,
         code,
     );
     assert_rejected(
-        cancel(&mut m, a, OrderRef::Client(ClientOrderId(5))),
+        m.cancel(a, OrderRef::Client(ClientOrderId(5))),
         Rejection::UnknownOrder,
         code,
     );
@@ -608,12 +586,12 @@ fn unknown_order() {
         .with_client_order_id(ClientOrderId(5));
     m.place(b, order).unwrap();
     assert_rejected(
-        cancel(&mut m, a, OrderRef::Client(ClientOrderId(5))),
+        m.cancel(a, OrderRef::Client(ClientOrderId(5))),
         Rejection::UnknownOrder,
         code,
     );
     assert_rejected(
-        amend(&mut m, a, OrderRef::Client(ClientOrderId(5)), 10, 2),
+        m.amend(a, OrderRef::Client(ClientOrderId(5)), 10, 2),
         Rejection::UnknownOrder,
         code,
     );
@@ -629,12 +607,12 @@ fn order_not_open() {
     let filled = order_id(&m.limit(a, Side::Sell, 10, 1).unwrap());
     m.market(b, Side::Buy, 1).unwrap();
     assert_rejected(
-        cancel(&mut m, a, OrderRef::Id(filled)),
+        m.cancel(a, OrderRef::Id(filled)),
         Rejection::OrderNotOpen(filled),
         code,
     );
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(filled), 11, 1),
+        m.amend(a, OrderRef::Id(filled), 11, 1),
         Rejection::OrderNotOpen(filled),
         code,
     );
@@ -643,9 +621,9 @@ fn order_not_open() {
     let order =
         NewOrder::limit(m.ticker, Side::Buy, Price(5), Quantity(1)).with_client_order_id(client);
     let cancelled = order_id(&m.place(a, order).unwrap());
-    cancel(&mut m, a, OrderRef::Client(client)).unwrap();
+    m.cancel(a, OrderRef::Client(client)).unwrap();
     assert_rejected(
-        cancel(&mut m, a, OrderRef::Client(client)),
+        m.cancel(a, OrderRef::Client(client)),
         Rejection::OrderNotOpen(cancelled),
         code,
     );
@@ -654,13 +632,13 @@ fn order_not_open() {
         .with_time_in_force(TimeInForce::Ioc);
     let gone = order_id(&m.place(a, ioc).unwrap());
     assert_rejected(
-        cancel(&mut m, a, OrderRef::Id(gone)),
+        m.cancel(a, OrderRef::Id(gone)),
         Rejection::OrderNotOpen(gone),
         code,
     );
     // Another account's closed order is not open either.
     assert_rejected(
-        cancel(&mut m, b, OrderRef::Id(filled)),
+        m.cancel(b, OrderRef::Id(filled)),
         Rejection::OrderNotOpen(filled),
         code,
     );
@@ -674,12 +652,12 @@ fn not_owner() {
     let ask = order_id(&m.limit(a, Side::Sell, 10, 1).unwrap());
     let code = "not_owner";
     assert_rejected(
-        cancel(&mut m, b, OrderRef::Id(ask)),
+        m.cancel(b, OrderRef::Id(ask)),
         Rejection::NotOwner(ask),
         code,
     );
     assert_rejected(
-        amend(&mut m, b, OrderRef::Id(ask), 11, 1),
+        m.amend(b, OrderRef::Id(ask), 11, 1),
         Rejection::NotOwner(ask),
         code,
     );
@@ -692,7 +670,7 @@ fn amendment_unchanged() {
     let a = m.account(1000, 10);
     let bid = order_id(&m.limit(a, Side::Buy, 10, 3).unwrap());
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), 10, 3),
+        m.amend(a, OrderRef::Id(bid), 10, 3),
         Rejection::AmendmentUnchanged,
         "amendment_unchanged",
     );
@@ -700,11 +678,11 @@ fn amendment_unchanged() {
     let seller = m.account(0, 1);
     m.market(seller, Side::Sell, 1).unwrap();
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), 10, 2),
+        m.amend(a, OrderRef::Id(bid), 10, 2),
         Rejection::AmendmentUnchanged,
         "amendment_unchanged",
     );
-    amend(&mut m, a, OrderRef::Id(bid), 10, 3).unwrap();
+    m.amend(a, OrderRef::Id(bid), 10, 3).unwrap();
 }
 
 #[test]
@@ -716,22 +694,22 @@ fn amendment_would_trade() {
     let ask = order_id(&m.limit(b, Side::Sell, 20, 2).unwrap());
     let code = "amendment_would_trade";
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), 20, 2),
+        m.amend(a, OrderRef::Id(bid), 20, 2),
         Rejection::AmendmentWouldTrade(Price(20)),
         code,
     );
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), 25, 1),
+        m.amend(a, OrderRef::Id(bid), 25, 1),
         Rejection::AmendmentWouldTrade(Price(25)),
         code,
     );
     assert_rejected(
-        amend(&mut m, b, OrderRef::Id(ask), 10, 2),
+        m.amend(b, OrderRef::Id(ask), 10, 2),
         Rejection::AmendmentWouldTrade(Price(10)),
         code,
     );
-    amend(&mut m, a, OrderRef::Id(bid), 19, 2).unwrap();
-    amend(&mut m, b, OrderRef::Id(ask), 20, 1).unwrap();
+    m.amend(a, OrderRef::Id(bid), 19, 2).unwrap();
+    m.amend(b, OrderRef::Id(ask), 20, 1).unwrap();
     assert_eq!(m.quote(), (Some(19), Some(20)));
 }
 
@@ -764,7 +742,7 @@ fn duplicate_client_order_id() {
     );
     // Cancelled.
     m.place(a, with_id(&m, Side::Buy, 4, 3)).unwrap();
-    cancel(&mut m, a, OrderRef::Client(ClientOrderId(3))).unwrap();
+    m.cancel(a, OrderRef::Client(ClientOrderId(3))).unwrap();
     let dup = with_id(&m, Side::Buy, 4, 3);
     assert_rejected(
         m.place(a, dup),
@@ -845,7 +823,7 @@ fn too_many_open_orders() {
     m.market(a, Side::Buy, 1).unwrap();
     assert_eq!(m.shares(a), (12, 0));
 
-    cancel(&mut m, a, OrderRef::Id(xyz_ask)).unwrap();
+    m.cancel(a, OrderRef::Id(xyz_ask)).unwrap();
     m.limit(a, Side::Buy, 1, 1).unwrap();
     assert_rejected(
         m.limit(a, Side::Buy, 1, 1),
@@ -867,7 +845,7 @@ fn overflow() {
     );
     let bid = order_id(&m.limit(a, Side::Buy, 1, 1).unwrap());
     assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), PRICE_MAX, QUANTITY_MAX),
+        m.amend(a, OrderRef::Id(bid), PRICE_MAX, QUANTITY_MAX),
         Rejection::Overflow,
         code,
     );
@@ -902,16 +880,8 @@ fn insufficient_credits() {
     let bid = order_id(&m.limit(a, Side::Buy, 30, 3).unwrap()); // holds 90
     assert_rejected(m.limit(a, Side::Buy, 11, 1), short(11, 10), code);
     assert_rejected(transfer(&mut m, a, b, 11), short(11, 10), code);
-    assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), 30, 4),
-        short(30, 10),
-        code,
-    );
-    assert_rejected(
-        amend(&mut m, a, OrderRef::Id(bid), 34, 3),
-        short(12, 10),
-        code,
-    );
+    assert_rejected(m.amend(a, OrderRef::Id(bid), 30, 4), short(30, 10), code);
+    assert_rejected(m.amend(a, OrderRef::Id(bid), 34, 3), short(12, 10), code);
     assert_rejected(create_orchestrated(&mut m, o, 51), short(51, 50), code);
     // A market buy that cannot pay for a single share of the best ask.
     m.limit(b, Side::Sell, 31, 5).unwrap();
@@ -934,11 +904,7 @@ fn insufficient_shares() {
     assert_rejected(m.limit(a, Side::Sell, 10, 6), short(6, 5), code);
     let ask = order_id(&m.limit(a, Side::Sell, 20, 3).unwrap()); // holds 3
     assert_rejected(m.limit(a, Side::Sell, 20, 3), short(3, 2), code);
-    assert_rejected(
-        amend(&mut m, a, OrderRef::Id(ask), 20, 6),
-        short(3, 2),
-        code,
-    );
+    assert_rejected(m.amend(a, OrderRef::Id(ask), 20, 6), short(3, 2), code);
     assert_rejected(m.market(b, Side::Sell, 1), short(1, 0), code);
     assert_eq!(m.shares(a), (2, 3));
 }

@@ -176,28 +176,6 @@ fn with_tif(m: &Market, side: Side, price: u64, quantity: u64, tif: TimeInForce)
     limit_order(m, side, price, quantity).with_time_in_force(tif)
 }
 
-fn cancel(m: &mut Market, account: AccountId, order: OrderRef) -> Result<Vec<Event>, Rejection> {
-    m.by(account, Action::CancelOrder { order })
-}
-
-fn amend(
-    m: &mut Market,
-    account: AccountId,
-    order: OrderRef,
-    price: u64,
-    quantity: u64,
-) -> Result<Vec<Event>, Rejection> {
-    let (price, quantity) = (Price(price), Quantity(quantity));
-    m.by(
-        account,
-        Action::AmendOrder {
-            order,
-            price,
-            quantity,
-        },
-    )
-}
-
 fn transfer(
     m: &mut Market,
     from: AccountId,
@@ -1302,7 +1280,7 @@ fn s46_money_and_shares_are_conserved() {
     m.place(u2, NewOrder::limit(xyz, Side::Buy, Price(8), Quantity(10)))
         .unwrap();
     let bid = order_id(&m.limit(b, Side::Buy, 19, 30).unwrap());
-    amend(&mut m, b, OrderRef::Id(bid), 18, 40).unwrap();
+    m.amend(b, OrderRef::Id(bid), 18, 40).unwrap();
     m.market(orch, Side::Sell, 12).unwrap();
     transfer(&mut m, b, u2, 77).unwrap();
     m.place(u2, NewOrder::market(xyz, Side::Buy, Quantity(20)))
@@ -1595,7 +1573,7 @@ fn defect_11_escrow_and_per_ticker_share_checks() {
     };
     assert_eq!(m.limit(a, Side::Buy, 60, 1), short(60));
     assert_eq!(transfer(&mut m, a, b, 41), short(41));
-    assert_eq!(amend(&mut m, a, OrderRef::Id(bid), 60, 2), short(60));
+    assert_eq!(m.amend(a, OrderRef::Id(bid), 60, 2), short(60));
 
     let no_mnad = Err(Rejection::InsufficientShares {
         needed: Quantity(1),
@@ -1646,7 +1624,7 @@ fn defect_13_size_must_be_positive() {
     let ioc = with_tif(&m, Side::Buy, 10, 0, TimeInForce::Ioc);
     assert_eq!(m.place(a, ioc), zero);
     let bid = order_id(&m.limit(a, Side::Buy, 10, 1).unwrap());
-    assert_eq!(amend(&mut m, a, OrderRef::Id(bid), 10, 0), zero);
+    assert_eq!(m.amend(a, OrderRef::Id(bid), 10, 0), zero);
     let ticker = m.ticker;
     assert_eq!(
         m.operator(Action::IssueShares {
@@ -1985,7 +1963,7 @@ fn amend_smaller_quantity_keeps_priority() {
     let first = order_id(&m.limit(a, Side::Buy, 30, 5).unwrap());
     let second = order_id(&m.limit(b, Side::Buy, 30, 5).unwrap());
 
-    let events = amend(&mut m, a, OrderRef::Id(first), 30, 3).unwrap();
+    let events = m.amend(a, OrderRef::Id(first), 30, 3).unwrap();
     assert_eq!(
         events,
         [Event::OrderAmended {
@@ -2019,7 +1997,7 @@ fn amend_larger_quantity_or_new_price_loses_priority() {
     let first = order_id(&m.limit(a, Side::Buy, 30, 5).unwrap());
     let second = order_id(&m.limit(b, Side::Buy, 30, 5).unwrap());
 
-    let events = amend(&mut m, a, OrderRef::Id(first), 30, 6).unwrap();
+    let events = m.amend(a, OrderRef::Id(first), 30, 6).unwrap();
     assert!(matches!(
         events[..],
         [Event::OrderAmended {
@@ -2034,7 +2012,7 @@ fn amend_larger_quantity_or_new_price_loses_priority() {
     // A new price also loses priority: C at 31 first, then A moves from 30 up to 31.
     let c = m.account(1000, 0);
     let third = order_id(&m.limit(c, Side::Buy, 31, 2).unwrap());
-    let events = amend(&mut m, a, OrderRef::Id(first), 31, 6).unwrap();
+    let events = m.amend(a, OrderRef::Id(first), 31, 6).unwrap();
     assert!(matches!(
         events[..],
         [Event::OrderAmended {
@@ -2062,23 +2040,23 @@ fn amend_rejections_and_sell_holds() {
     m.limit(b, Side::Buy, 30, 1).unwrap();
 
     assert_eq!(
-        amend(&mut m, a, OrderRef::Id(ask), 35, 4),
+        m.amend(a, OrderRef::Id(ask), 35, 4),
         Err(Rejection::AmendmentUnchanged)
     );
     assert_eq!(
-        amend(&mut m, a, OrderRef::Id(ask), 30, 4),
+        m.amend(a, OrderRef::Id(ask), 30, 4),
         Err(Rejection::AmendmentWouldTrade(Price(30)))
     );
     assert_eq!(
-        amend(&mut m, a, OrderRef::Id(ask), 35, 11),
+        m.amend(a, OrderRef::Id(ask), 35, 11),
         Err(Rejection::InsufficientShares {
             needed: Quantity(7),
             available: Quantity(6)
         })
     );
-    amend(&mut m, a, OrderRef::Id(ask), 36, 10).unwrap();
+    m.amend(a, OrderRef::Id(ask), 36, 10).unwrap();
     assert_eq!(m.shares(a), (0, 10));
-    amend(&mut m, a, OrderRef::Id(ask), 36, 1).unwrap();
+    m.amend(a, OrderRef::Id(ask), 36, 1).unwrap();
     assert_eq!(m.shares(a), (9, 1));
     assert_eq!(quote_sizes(&m), (Some((30, 1)), Some((36, 1))));
 }
@@ -2107,18 +2085,18 @@ fn cancel_and_amend_by_client_order_id() {
     ));
     assert_eq!(m.exchange.state().order_by_client_id(a, id7), Some(order));
 
-    amend(&mut m, a, OrderRef::Client(id7), 20, 2).unwrap();
+    m.amend(a, OrderRef::Client(id7), 20, 2).unwrap();
     assert_eq!(resting(&m, order), (2, 0));
     assert_eq!(
-        cancel(&mut m, b, OrderRef::Client(id7)),
+        m.cancel(b, OrderRef::Client(id7)),
         Err(Rejection::UnknownOrder)
     );
 
-    let events = cancel(&mut m, a, OrderRef::Client(id7)).unwrap();
+    let events = m.cancel(a, OrderRef::Client(id7)).unwrap();
     assert_eq!(cancels(&events), [(order, 2, CancelReason::Requested)]);
     assert_eq!(m.credits(a), (1000, 0));
     assert_eq!(
-        cancel(&mut m, a, OrderRef::Client(id7)),
+        m.cancel(a, OrderRef::Client(id7)),
         Err(Rejection::OrderNotOpen(order))
     );
     assert_eq!(
@@ -2192,11 +2170,11 @@ fn closed_ticker_keeps_book_and_allows_cancels() {
         Err(Rejection::MarketClosed(ticker))
     );
     assert_eq!(
-        amend(&mut m, a, OrderRef::Id(ask), 31, 3),
+        m.amend(a, OrderRef::Id(ask), 31, 3),
         Err(Rejection::MarketClosed(ticker))
     );
 
-    let events = cancel(&mut m, a, OrderRef::Id(bid)).unwrap();
+    let events = m.cancel(a, OrderRef::Id(bid)).unwrap();
     assert_eq!(cancels(&events), [(bid, 2, CancelReason::Requested)]);
     m.limit(b, Side::Sell, 40, 1).unwrap_err();
     m.operator(Action::SetTickerStatus {

@@ -5,8 +5,8 @@
 #![allow(dead_code)] // Each test binary uses a different part of the fixture.
 
 use exchange_core::{
-    AccountId, AccountKind, Action, Command, Credits, Event, Exchange, NewOrder, Price, Quantity,
-    Rejection, Side, Symbol, TickerId,
+    AccountId, AccountKind, Action, Command, Credits, Event, Exchange, NewOrder, OrderRef, Price,
+    Quantity, Rejection, Side, Symbol, TickerId,
 };
 
 /// An exchange with one open ticker, `MNAD`.
@@ -132,6 +132,30 @@ impl Market {
         self.place(
             account,
             NewOrder::market(self.ticker, side, Quantity(quantity)),
+        )
+    }
+
+    /// Cancels one of an account's orders.
+    pub fn cancel(&mut self, account: AccountId, order: OrderRef) -> Result<Vec<Event>, Rejection> {
+        self.by(account, Action::CancelOrder { order })
+    }
+
+    /// Amends one of an account's orders to a new price and quantity.
+    pub fn amend(
+        &mut self,
+        account: AccountId,
+        order: OrderRef,
+        price: u64,
+        quantity: u64,
+    ) -> Result<Vec<Event>, Rejection> {
+        let (price, quantity) = (Price(price), Quantity(quantity));
+        self.by(
+            account,
+            Action::AmendOrder {
+                order,
+                price,
+                quantity,
+            },
         )
     }
 
