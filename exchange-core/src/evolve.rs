@@ -298,8 +298,7 @@ fn rest(state: &mut State, event: &Event) {
     hold(owner, ticker, side, price, quantity);
     let mut resting = RestingOrder::new(order, account, ticker, side, price, quantity);
     resting.filled = filled;
-    resting.client_order_id = client_order_id;
-    let slot = state.orders.insert(resting);
+    let slot = state.orders.insert(resting, client_order_id);
     state
         .tickers
         .get_mut(ticker)

@@ -2,7 +2,7 @@
 //! state was built (live, replayed, or restored). Its postcard encoding is what the state
 //! hash covers and what a snapshot stores.
 
-use crate::book::{RestingOrder, NIL};
+use crate::book::{OrderArena, RestingOrder, NIL};
 use crate::command::{AccountKind, AlertDirection, Side, TickerStatus};
 use crate::ids::{AccountId, ClientOrderId, OrderId};
 use crate::ledger::{alert_index, Account, AccountStatus, Alert, ALERT_DIRECTIONS};
@@ -156,7 +156,7 @@ impl State {
                 let mut slot = level.head;
                 while slot != NIL {
                     let order = self.orders.get(slot);
-                    orders.push(order_image(order));
+                    orders.push(order_image(&self.orders, order));
                     slot = order.level_next();
                 }
             }
@@ -207,14 +207,14 @@ fn restore_account(image: &AccountImage) -> Account {
     account
 }
 
-fn order_image(order: &RestingOrder) -> OrderImage {
+fn order_image(arena: &OrderArena, order: &RestingOrder) -> OrderImage {
     OrderImage {
         id: order.id,
         account: order.account,
         price: order.price,
         remaining: order.remaining,
         filled: order.filled,
-        client_order_id: order.client_order_id,
+        client_order_id: arena.client_order_id(order),
     }
 }
 
@@ -229,8 +229,7 @@ fn restore_order(state: &mut State, ticker: crate::ids::TickerId, side: Side, im
         image.remaining,
     );
     order.filled = image.filled;
-    order.client_order_id = image.client_order_id;
-    let slot = state.orders.insert(order);
+    let slot = state.orders.insert(order, image.client_order_id);
     state
         .tickers
         .get_mut(ticker)

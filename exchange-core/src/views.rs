@@ -1,6 +1,6 @@
 //! Read views: plain functions over [`State`] that allocate only what they return.
 
-use crate::book::{RestingOrder, NIL};
+use crate::book::{OrderArena, RestingOrder, NIL};
 use crate::command::{AccountKind, Side, TickerStatus};
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
 use crate::ledger::{Account, AccountStatus};
@@ -123,8 +123,9 @@ pub enum OrderStatus {
     Unknown,
 }
 
-impl From<&RestingOrder> for OrderView {
-    fn from(order: &RestingOrder) -> Self {
+impl OrderView {
+    /// The view of a resting order, with its client order id from the arena.
+    fn of(arena: &OrderArena, order: &RestingOrder) -> Self {
         Self {
             id: order.id,
             account: order.account,
@@ -133,7 +134,7 @@ impl From<&RestingOrder> for OrderView {
             price: order.price,
             remaining: order.remaining,
             filled: order.filled,
-            client_order_id: order.client_order_id,
+            client_order_id: arena.client_order_id(order),
         }
     }
 }
@@ -242,7 +243,7 @@ impl State {
         while slot != NIL {
             let order = self.orders.get(slot);
             if ticker.is_none_or(|t| t == order.ticker) {
-                orders.push(OrderView::from(order));
+                orders.push(OrderView::of(&self.orders, order));
             }
             slot = order.account_next();
         }
@@ -253,7 +254,7 @@ impl State {
     /// Where an order stands.
     pub fn order(&self, id: OrderId) -> OrderStatus {
         match self.orders.by_id(id) {
-            Some(order) => OrderStatus::Open(OrderView::from(order)),
+            Some(order) => OrderStatus::Open(OrderView::of(&self.orders, order)),
             None if id.0 > 0 && id < self.next_order_id => OrderStatus::Closed,
             None => OrderStatus::Unknown,
         }
@@ -279,7 +280,7 @@ impl State {
             let mut slot = level.head;
             while slot != NIL {
                 let order = self.orders.get(slot);
-                orders.push(OrderView::from(order));
+                orders.push(OrderView::of(&self.orders, order));
                 slot = order.level_next();
             }
         }
