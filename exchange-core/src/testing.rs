@@ -1,10 +1,11 @@
 //! Tools for tests, simulations and benchmarks (feature `testing`): a seeded random number
-//! generator and a seeded generator of realistic command streams.
+//! generator, a virtual clock, and a seeded generator of realistic command streams.
 
 use crate::command::{
     AccountKind, Action, AlertDirection, Command, NewOrder, OrderRef, Side, TimeInForce,
 };
 use crate::ids::{AccountId, TickerId};
+use crate::journal::Submission;
 use crate::money::{Credits, Price, Quantity};
 use crate::state::State;
 use crate::symbol::Symbol;
@@ -33,6 +34,37 @@ impl SplitMix64 {
     pub fn below(&mut self, n: u64) -> u64 {
         assert!(n > 0, "below(0) has no value");
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+    }
+}
+
+/// A clock that tests and simulations control: every reading is one step later than the last.
+#[derive(Clone, Debug)]
+pub struct VirtualClock {
+    now_ns: u64,
+    step_ns: u64,
+}
+
+impl VirtualClock {
+    /// A clock whose first reading is `start_ns + step_ns`.
+    pub const fn new(start_ns: u64, step_ns: u64) -> Self {
+        Self {
+            now_ns: start_ns,
+            step_ns,
+        }
+    }
+
+    /// Advances the clock one step and returns the new time, in nanoseconds.
+    pub fn tick(&mut self) -> u64 {
+        self.now_ns += self.step_ns;
+        self.now_ns
+    }
+
+    /// The command, stamped with the next reading, as a sequencer would submit it.
+    pub fn stamp(&mut self, command: Command) -> Submission {
+        Submission {
+            timestamp_ns: self.tick(),
+            command,
+        }
     }
 }
 
@@ -88,6 +120,22 @@ impl MarketGenerator {
             }
         }
         commands
+    }
+
+    /// [`MarketGenerator::setup`], stamped by `clock`, ready to submit as one batch.
+    pub fn setup_batch(clock: &mut VirtualClock) -> Vec<Submission> {
+        Self::setup()
+            .into_iter()
+            .map(|command| clock.stamp(command))
+            .collect()
+    }
+
+    /// `len` generated commands stamped by `clock`. All of them see `state` as it is before
+    /// the batch, as clients sending a batch at once would.
+    pub fn batch(&mut self, state: &State, len: u64, clock: &mut VirtualClock) -> Vec<Submission> {
+        (0..len)
+            .map(|_| clock.stamp(self.next_command(state)))
+            .collect()
     }
 
     /// The next command, chosen with the current state in view (to cancel or amend orders

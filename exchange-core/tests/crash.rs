@@ -20,7 +20,7 @@
 #![cfg(unix)]
 
 use exchange_core::log::{encode, Entry, EventLog, Record, Seq, SledLog};
-use exchange_core::testing::{MarketGenerator, SplitMix64};
+use exchange_core::testing::{MarketGenerator, SplitMix64, VirtualClock};
 use exchange_core::{apply_record, Journal, JournalConfig, State, StateHash, Submission};
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write as _};
@@ -136,25 +136,16 @@ fn crash_child() {
     let mut out = std::io::stdout().lock();
     // End whatever line the test harness started, so every ack starts a line.
     out.write_all(b"\n").expect("the parent reads stdout");
-    let mut timestamp_ns = 0;
-    let mut at = |command| {
-        timestamp_ns += 1_000;
-        Submission {
-            timestamp_ns,
-            command,
-        }
-    };
+    let mut clock = VirtualClock::new(0, 1_000);
     if journal.last_seq() == 0 {
-        let setup: Vec<Submission> = MarketGenerator::setup().into_iter().map(&mut at).collect();
+        let setup = MarketGenerator::setup_batch(&mut clock);
         submit_and_acknowledge(&mut journal, &setup, &mut out);
     }
     let mut sizes = SplitMix64::new(seed);
     let mut generator = MarketGenerator::new(sizes.next_u64());
     loop {
         let count = 1 + sizes.below(BATCH_COMMANDS_MAX);
-        let batch: Vec<Submission> = (0..count)
-            .map(|_| at(generator.next_command(journal.state())))
-            .collect();
+        let batch = generator.batch(journal.state(), count, &mut clock);
         submit_and_acknowledge(&mut journal, &batch, &mut out);
     }
 }

@@ -1,8 +1,8 @@
 //! Logs for unit tests: a seeded market run through a journal on an in-memory log.
 
 use exchange_core::log::MemoryLog;
-use exchange_core::testing::MarketGenerator;
-use exchange_core::{Journal, JournalConfig, Submission};
+use exchange_core::testing::{MarketGenerator, VirtualClock};
+use exchange_core::{Journal, JournalConfig};
 
 /// Checkpoints every 50 records and snapshots every 100, keeping 3.
 pub const CONFIG: JournalConfig = JournalConfig {
@@ -14,21 +14,14 @@ pub const CONFIG: JournalConfig = JournalConfig {
 /// The generator's setup and then `commands` generated commands, in batches of 10.
 pub fn generated(seed: u64, commands: u64) -> Journal<MemoryLog> {
     let (mut journal, _) = Journal::open(MemoryLog::new(), CONFIG).unwrap();
-    let at = |timestamp_ns, command| Submission {
-        timestamp_ns,
-        command,
-    };
-    let setup: Vec<_> = MarketGenerator::setup()
-        .into_iter()
-        .map(|command| at(0, command))
-        .collect();
-    journal.submit(&setup).unwrap();
+    let mut clock = VirtualClock::new(0, 1_000);
+    journal
+        .submit(&MarketGenerator::setup_batch(&mut clock))
+        .unwrap();
     let mut generator = MarketGenerator::new(seed);
-    for batch in 0..commands / 10 {
-        let commands: Vec<_> = (0..10)
-            .map(|_| at(batch + 1, generator.next_command(journal.state())))
-            .collect();
-        journal.submit(&commands).unwrap();
+    for _ in 0..commands / 10 {
+        let batch = generator.batch(journal.state(), 10, &mut clock);
+        journal.submit(&batch).unwrap();
     }
     journal
 }

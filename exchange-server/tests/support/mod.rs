@@ -9,8 +9,8 @@
 //! spawn, happens under [`FILES`]: no child is ever forked while a log is open here.
 
 use exchange_core::log::{decode, encode, Record, Seq, SledLog};
-use exchange_core::testing::MarketGenerator;
-use exchange_core::{Journal, JournalConfig, State, Submission};
+use exchange_core::testing::{MarketGenerator, VirtualClock};
+use exchange_core::{Journal, JournalConfig, State};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -47,27 +47,14 @@ pub fn generate(dir: &Path, seed: u64, commands: usize) -> Generated {
     let _files = files();
     let log = SledLog::open(dir).unwrap();
     let (mut journal, _) = Journal::open(log, CONFIG).unwrap();
-    let mut timestamp_ns = 1_000;
-    let mut stamp = |command| {
-        timestamp_ns += 1_000;
-        Submission {
-            timestamp_ns,
-            command,
-        }
-    };
-    let setup: Vec<_> = MarketGenerator::setup()
-        .into_iter()
-        .map(&mut stamp)
-        .collect();
+    let mut clock = VirtualClock::new(1_000, 1_000);
+    let setup = MarketGenerator::setup_batch(&mut clock);
     assert!(journal.submit(&setup).unwrap().iter().all(Result::is_ok));
     let mut generator = MarketGenerator::new(seed);
     let (mut done, mut batch_len) = (0, 1);
     while done < commands {
         let len = batch_len.min(commands - done);
-        // The generator sees the state before the batch, as a client would.
-        let batch: Vec<_> = (0..len)
-            .map(|_| stamp(generator.next_command(journal.state())))
-            .collect();
+        let batch = generator.batch(journal.state(), len as u64, &mut clock);
         journal.submit(&batch).unwrap();
         done += len;
         batch_len = batch_len * 7 % 64 + 1;
