@@ -130,7 +130,8 @@ pub use rejection::Rejection;
 pub use state::State;
 pub use symbol::{Symbol, SymbolError};
 pub use views::{
-    AccountView, Depth, LevelView, OrderStatus, OrderView, PositionView, Quote, TickerView,
+    AccountView, AlertView, Depth, LevelView, OrderStatus, OrderView, PositionView, Quote,
+    TickerView,
 };
 
 /// README's examples, compiled and run as doc tests.

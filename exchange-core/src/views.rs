@@ -1,9 +1,9 @@
 //! Read views: plain functions over [`State`] that allocate only what they return.
 
 use crate::book::{OrderArena, RestingOrder, NIL};
-use crate::command::{AccountKind, Side, TickerStatus};
+use crate::command::{AccountKind, AlertDirection, Side, TickerStatus};
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
-use crate::ledger::{Account, AccountStatus};
+use crate::ledger::{Account, AccountStatus, ALERT_DIRECTIONS};
 use crate::limits::DEPTH_LEVELS_MAX;
 use crate::money::{Credits, Price, Quantity};
 use crate::state::State;
@@ -88,6 +88,19 @@ pub struct AccountView {
     pub positions: Vec<PositionView>,
     /// Resting orders.
     pub orders_open: u32,
+    /// Balance alerts that are set, below before above.
+    pub alerts: Vec<AlertView>,
+}
+
+/// A balance alert that is set on an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertView {
+    /// Whether it watches for the balance falling below or rising above the threshold.
+    pub direction: AlertDirection,
+    /// The threshold, in credits.
+    pub threshold: Credits,
+    /// Whether it fires on the next crossing (it re-arms when the balance crosses back).
+    pub armed: bool,
 }
 
 /// A resting order.
@@ -164,6 +177,16 @@ fn account_view(id: AccountId, account: &Account) -> AccountView {
             })
             .collect(),
         orders_open: account.orders_open,
+        alerts: ALERT_DIRECTIONS
+            .iter()
+            .filter_map(|&direction| {
+                account.alert(direction).map(|alert| AlertView {
+                    direction,
+                    threshold: alert.threshold,
+                    armed: alert.armed,
+                })
+            })
+            .collect(),
     }
 }
 

@@ -41,9 +41,13 @@
 //! record involves) and [`feedback`] (progress bars and warnings).
 
 pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod feedback;
+pub mod history;
+pub mod hub;
 pub mod involvement;
 pub mod replay;
+pub mod wire;
 #[cfg(test)]
 mod test_support;
