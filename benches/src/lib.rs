@@ -32,6 +32,7 @@
 pub mod baseline;
 pub mod durable;
 pub mod engine;
+pub mod loadgen;
 pub mod measure;
 pub mod peers;
 pub mod rng;

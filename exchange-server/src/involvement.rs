@@ -62,33 +62,38 @@ fn action_account(action: &Action) -> Option<AccountId> {
 
 /// Whether an event changes or names `account`.
 fn event_involves_account(event: &Event, account: AccountId) -> bool {
+    event_accounts(event).contains(&Some(account))
+}
+
+/// The accounts an event changes or names: at most two.
+pub fn event_accounts(event: &Event) -> [Option<AccountId>; 2] {
     match *event {
         Event::AccountCreated {
-            account: created,
+            account,
             orchestrated_by,
             ..
-        } => created == account || orchestrated_by == Some(account),
+        } => [Some(account), orchestrated_by],
         Event::CreditsTransferred { from, to, .. } | Event::SharesTransferred { from, to, .. } => {
-            from == account || to == account
+            [Some(from), Some(to)]
         }
         Event::Trade {
             maker_account,
             taker_account,
             ..
-        } => maker_account == account || taker_account == account,
-        Event::CreditsDeposited { account: named, .. }
-        | Event::SharesIssued { account: named, .. }
-        | Event::OrderAccepted { account: named, .. }
-        | Event::OrderRested { account: named, .. }
-        | Event::OrderCancelled { account: named, .. }
-        | Event::RemainderCancelled { account: named, .. }
-        | Event::OrderAmended { account: named, .. }
-        | Event::AccountClosed { account: named }
-        | Event::AlertSet { account: named, .. }
-        | Event::AlertCleared { account: named, .. }
-        | Event::AlertTriggered { account: named, .. }
-        | Event::AlertRearmed { account: named, .. } => named == account,
-        Event::TickerCreated { .. } | Event::TickerStatusChanged { .. } => false,
+        } => [Some(maker_account), Some(taker_account)],
+        Event::CreditsDeposited { account, .. }
+        | Event::SharesIssued { account, .. }
+        | Event::OrderAccepted { account, .. }
+        | Event::OrderRested { account, .. }
+        | Event::OrderCancelled { account, .. }
+        | Event::RemainderCancelled { account, .. }
+        | Event::OrderAmended { account, .. }
+        | Event::AccountClosed { account }
+        | Event::AlertSet { account, .. }
+        | Event::AlertCleared { account, .. }
+        | Event::AlertTriggered { account, .. }
+        | Event::AlertRearmed { account, .. } => [Some(account), None],
+        Event::TickerCreated { .. } | Event::TickerStatusChanged { .. } => [None, None],
     }
 }
 

@@ -45,9 +45,11 @@ pub mod auth;
 pub mod cli;
 pub mod feedback;
 pub mod history;
+pub mod http;
 pub mod hub;
 pub mod involvement;
 pub mod replay;
-pub mod wire;
+pub mod server;
 #[cfg(test)]
 mod test_support;
+pub mod wire;

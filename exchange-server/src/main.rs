@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         Command::Inspect(inspect) => cli::inspect::run(inspect, &feedback, &mut out),
         Command::Events(events) => cli::events::run(events, &feedback, &mut out),
         Command::Snapshot(snapshot) => cli::snapshot::run(snapshot, &feedback, &mut out),
+        Command::Serve(serve) => cli::serve::run(serve).map(|()| Verdict::Done),
+        Command::Admin(admin) => cli::admin::run(admin, &mut out).map(|()| Verdict::Done),
     };
     let flushed = outcome.and_then(|verdict| out.flush().map(|()| verdict).map_err(CliError::from));
     exit_code(flushed)

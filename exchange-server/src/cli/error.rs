@@ -16,6 +16,15 @@ pub enum CliError {
     /// the journal could not open or write.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The server could not start.
+    #[error(transparent)]
+    Serve(#[from] crate::server::ServeError),
+    /// The auth store failed or refused a value.
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
+    /// The engine refused a command.
+    #[error("refused: {0}")]
+    Refused(#[from] exchange_core::Rejection),
     /// Writing the results failed.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),
@@ -67,7 +76,10 @@ impl CliError {
             | CliError::PastEnd { .. }
             | CliError::EmptyRange { .. }
             | CliError::UnknownAccount { .. }
-            | CliError::UnknownTicker { .. } => false,
+            | CliError::UnknownTicker { .. }
+            | CliError::Serve(_)
+            | CliError::Auth(_)
+            | CliError::Refused(_) => false,
         }
     }
 }

@@ -7,10 +7,12 @@
 //!
 //! [`Feedback`]: crate::feedback::Feedback
 
+pub mod admin;
 pub mod audit;
 mod error;
 pub mod events;
 pub mod inspect;
+pub mod serve;
 pub mod snapshot;
 
 pub use error::CliError;
@@ -48,6 +50,11 @@ impl Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the exchange: HTTP and WebSocket API on the event log in the data directory.
+    Serve(serve::ServeArgs),
+    /// Administer a data directory while no server runs on it.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
     /// Replay the whole log, re-deciding every command and checking every invariant,
     /// checkpoint and snapshot; exit 1 at the first problem.
     Audit(AuditArgs),
@@ -62,7 +69,7 @@ pub enum Command {
 /// The data directory every subcommand works on.
 #[derive(Debug, Args)]
 pub struct DataDir {
-    /// The data directory holding the event log.
+    /// The server's data directory, or the event log directory inside it (`DIR/log`).
     #[arg(value_name = "DIR", env = "EXCHANGE_DATA_DIR")]
     pub dir: PathBuf,
 }
@@ -70,7 +77,9 @@ pub struct DataDir {
 impl DataDir {
     /// Opens the log, refusing a directory that holds none (it is never created here).
     pub fn open(&self) -> Result<SledLog, CliError> {
-        Ok(SledLog::open_existing(&self.dir)?)
+        let inside = crate::server::log_dir(&self.dir);
+        let dir = if inside.join("conf").is_file() { inside } else { self.dir.clone() };
+        Ok(SledLog::open_existing(dir)?)
     }
 }
 

@@ -1,0 +1,154 @@
+//! [`Email`]: a user's login name, normalised so that one person cannot sign up twice by
+//! changing case or adding spaces.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::AuthError;
+use super::limits::EMAIL_BYTES_MAX;
+
+/// A normalised, validated email address: trimmed and lower-cased, with exactly one `@`,
+/// non-empty local and domain parts, a `.` inside the domain, no whitespace or control
+/// characters, and at most [`EMAIL_BYTES_MAX`] bytes.
+///
+/// The check is deliberately loose (the exchange sends no mail); it catches typos and
+/// keeps keys canonical, it does not implement RFC 5322. It serializes as a plain string
+/// and deserializing validates again.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    /// Normalises (trims, lower-cases) and validates `text`.
+    pub fn parse(text: &str) -> Result<Email, AuthError> {
+        let normalised = text.trim().to_lowercase();
+        check(&normalised).map_err(|rule| AuthError::InvalidEmail(rule.to_owned()))?;
+        Ok(Email(normalised))
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The first rule `email` (already normalised) breaks, if any.
+fn check(email: &str) -> Result<(), &'static str> {
+    if email.is_empty() {
+        return Err("empty");
+    }
+    if email.len() > EMAIL_BYTES_MAX {
+        return Err("longer than 254 bytes");
+    }
+    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains whitespace or control characters");
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err("has no '@'");
+    };
+    if domain.contains('@') {
+        return Err("has more than one '@'");
+    }
+    if local.is_empty() {
+        return Err("nothing before the '@'");
+    }
+    if domain.is_empty() {
+        return Err("nothing after the '@'");
+    }
+    if !domain.contains('.') {
+        return Err("the domain has no '.'");
+    }
+    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+        return Err("the domain has an empty label");
+    }
+    Ok(())
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = AuthError;
+
+    fn try_from(text: String) -> Result<Email, AuthError> {
+        Email::parse(&text)
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> String {
+        email.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Email;
+
+    #[test]
+    fn normalises_case_and_whitespace() {
+        let cases = [
+            ("ann@example.com", "ann@example.com"),
+            ("  Ann@Example.COM\n", "ann@example.com"),
+            (
+                "\tBOB.smith+x@mail.example.org ",
+                "bob.smith+x@mail.example.org",
+            ),
+            ("ÉVA@exemple.fr", "éva@exemple.fr"),
+        ];
+        for (input, expected) in cases {
+            let email = Email::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(email.as_str(), expected, "{input:?}");
+            assert_eq!(email.to_string(), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        let long_local = "a".repeat(250);
+        let too_long = format!("{long_local}@b.co");
+        let cases = [
+            "",
+            "   ",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "ann@@example.com",
+            "ann@b@example.com",
+            "ann smith@example.com",
+            "ann@exa mple.com",
+            "ann\u{0}@example.com",
+            "ann@example.com\u{7}",
+            "ann@.example.com",
+            "ann@example.com.",
+            "ann@example..com",
+            too_long.as_str(),
+        ];
+        for input in cases {
+            let error = Email::parse(input).expect_err(input);
+            assert_eq!(error.code(), "invalid_email", "{input:?}");
+        }
+    }
+
+    #[test]
+    fn accepts_the_longest_allowed() {
+        let local = "a".repeat(254 - "@b.co".len());
+        let email = Email::parse(&format!("{local}@b.co")).expect("254 bytes is allowed");
+        assert_eq!(email.as_str().len(), 254);
+    }
+
+    #[test]
+    fn serde_is_a_validated_string() {
+        let email = Email::parse("Ann@Example.com").expect("valid");
+        let json = serde_json::to_string(&email).expect("serializes");
+        assert_eq!(json, "\"ann@example.com\"");
+        let back: Email = serde_json::from_str(" \" ANN@example.com\" ").expect("deserializes");
+        assert_eq!(back, email);
+        assert!(serde_json::from_str::<Email>("\"not an email\"").is_err());
+    }
+}

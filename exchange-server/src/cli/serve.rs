@@ -1,0 +1,121 @@
+//! `exchange serve`: run the exchange until Ctrl-C or SIGTERM.
+
+use super::CliError;
+use crate::http::rate_limit::RateLimitConfig;
+use crate::server::{self, BootstrapSource, ServeConfig};
+use clap::Args;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Arguments of `exchange serve`. Every option can also be set by its environment variable.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The data directory: the event log in `DIR/log`, users and sessions in `DIR/auth`.
+    #[arg(long, value_name = "DIR", env = "EXCHANGE_DATA_DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// Where to listen.
+    #[arg(long, value_name = "ADDR", env = "EXCHANGE_LISTEN", default_value = "127.0.0.1:7070")]
+    pub listen: SocketAddr,
+    /// A bootstrap TOML applied when the log is empty (default: the built-in demo market).
+    #[arg(long, value_name = "FILE", env = "EXCHANGE_BOOTSTRAP", conflicts_with = "no_bootstrap")]
+    pub bootstrap: Option<PathBuf>,
+    /// Start an empty exchange: apply no bootstrap.
+    #[arg(long)]
+    pub no_bootstrap: bool,
+    /// Serve behind HTTPS: cookies get `Secure` and the own origin is `https://HOST`.
+    #[arg(long, env = "EXCHANGE_SECURE")]
+    pub secure: bool,
+    /// Another origin allowed to send cookie-authenticated changes (repeatable).
+    #[arg(long = "allowed-origin", value_name = "ORIGIN", env = "EXCHANGE_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// How long a session lasts (e.g. `24h`, `30m`).
+    #[arg(long, value_name = "DURATION", env = "EXCHANGE_SESSION_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub session_ttl: Duration,
+    /// Credits each new user receives at signup.
+    #[arg(long, value_name = "CREDITS", env = "EXCHANGE_SIGNUP_CREDITS", default_value_t = 1_000)]
+    pub signup_credits: u64,
+    /// Signup and login attempts per minute, per client IP and per email.
+    #[arg(long, value_name = "N", env = "EXCHANGE_AUTH_RATE", default_value_t = RateLimitConfig::default().auth_per_minute)]
+    pub auth_rate: NonZeroU32,
+    /// Order commands per second per account.
+    #[arg(long, value_name = "N", env = "EXCHANGE_ORDER_RATE", default_value_t = RateLimitConfig::default().orders_per_second)]
+    pub order_rate: NonZeroU32,
+    /// Requests that may wait for the sequencer before clients get 503.
+    #[arg(long, value_name = "N", env = "EXCHANGE_QUEUE", default_value_t = server::QUEUE_MAX_DEFAULT)]
+    pub queue: usize,
+}
+
+impl ServeArgs {
+    /// The server configuration these arguments describe.
+    pub fn config(&self) -> ServeConfig {
+        let mut config = ServeConfig::new(self.data.clone(), self.listen);
+        config.bootstrap = match (&self.bootstrap, self.no_bootstrap) {
+            (_, true) => BootstrapSource::Empty,
+            (Some(path), false) => BootstrapSource::File(path.clone()),
+            (None, false) => BootstrapSource::Demo,
+        };
+        config.policy.secure = self.secure;
+        config.policy.allowed_origins = self.allowed_origins.clone();
+        config.policy.session_ttl_ms = u64::try_from(self.session_ttl.as_millis()).unwrap_or(u64::MAX);
+        config.policy.signup_credits = self.signup_credits;
+        config.rate_limits = RateLimitConfig {
+            auth_per_minute: self.auth_rate,
+            orders_per_second: self.order_rate,
+        };
+        config.queue_max = self.queue.max(1);
+        config
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, then stops it in order.
+pub fn run(args: &ServeArgs) -> Result<(), CliError> {
+    init_tracing();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let running = server::start(args.config()).await?;
+        eprintln!("exchange: serving on http://{} (data in {})", running.addr, args.data.display());
+        shutdown_signal().await;
+        tracing::info!("stopping");
+        running.stop().await;
+        Ok(())
+    })
+}
+
+/// Structured logs on stderr; `RUST_LOG` chooses what (default `info`).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second initialisation (in tests) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

@@ -1,0 +1,178 @@
+//! The HTTP side of the server: the warp filter that answers every request.
+//!
+//! - `/api/v1/...`: the JSON API, routed by the table in [`routes`];
+//! - `/api/v1/openapi.json`: its OpenAPI 3 document ([`openapi`]);
+//! - `/ws`: the WebSocket ([`ws`]);
+//! - `/health` and `/metrics` ([`ops`]);
+//! - anything else: 404 in the API's error format.
+//!
+//! [`filter`] builds all of it from an [`App`], so tests can drive it with `warp::test`
+//! without a socket.
+
+pub mod error;
+pub mod identity;
+pub mod openapi;
+pub mod ops;
+pub mod rate_limit;
+pub mod reply;
+pub mod request;
+pub mod routes;
+pub mod ws;
+
+use crate::server::app::App;
+use crate::server::sequencer::ReadSide;
+use error::ApiError;
+use exchange_core::Command;
+use exchange_core::log::Record;
+use futures_util::StreamExt;
+use request::{ApiRequest, BODY_BYTES_MAX};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderMap, Method, StatusCode};
+use warp::path::FullPath;
+use warp::reply::Response;
+use warp::{Buf, Filter};
+
+impl App {
+    /// Sends a command to the sequencer and waits until it is durable (or refused).
+    pub async fn execute(&self, command: Command) -> Result<Record, ApiError> {
+        Ok(self.sequencer.execute(command).await??)
+    }
+
+    /// Runs a read over the durable state on the sequencer.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(ReadSide<'_>) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        Ok(self.sequencer.read(read).await?)
+    }
+}
+
+/// Runs slow or disk-bound work (password hashing, durable auth-store writes) on a
+/// blocking thread, so the async workers keep serving.
+pub async fn blocking<T, E>(
+    context: &'static str,
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(error) => Err(ApiError::internal(context, &error)),
+    }
+}
+
+/// Every route of the server.
+pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
+    let table = Arc::new(routes::all());
+    let with_app = {
+        let app = Arc::clone(&app);
+        warp::any().map(move || Arc::clone(&app))
+    };
+    let websocket = warp::path("ws")
+        .and(warp::path::end())
+        .and(with_app.clone())
+        .and(warp::ws())
+        .and(warp::header::headers_cloned())
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .map(ws::upgrade);
+    let health = warp::path("health")
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(with_app.clone())
+        .and_then(|app: Arc<App>| async move { Ok::<_, Infallible>(ops::health(&app).await) });
+    let metrics = warp::path("metrics")
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(with_app.clone())
+        .map(|app: Arc<App>| ops::metrics(&app));
+    let openapi = warp::path!("api" / "v1" / "openapi.json")
+        .and(warp::get())
+        .map(|| reply::ok(&openapi::document()));
+    let api = warp::path("api")
+        .and(with_app.clone())
+        .and(warp::any().map(move || Arc::clone(&table)))
+        .and(api_request())
+        .then(|app, table, request: Result<ApiRequest, ApiError>| async move {
+            match request {
+                Ok(request) => routes::dispatch(app, table, request).await,
+                Err(error) => error.into_response(),
+            }
+        });
+    let fallback = warp::any().map(|| {
+        ApiError::not_found("not_found", "no such page; the API is under /api/v1").into_response()
+    });
+    websocket
+        .or(health)
+        .unify()
+        .or(metrics)
+        .unify()
+        .or(openapi)
+        .unify()
+        .or(api)
+        .unify()
+        .or(fallback)
+        .unify()
+        .boxed()
+}
+
+/// The parts of a request the API handlers use, with the body read up to its limit.
+fn api_request() -> impl Filter<Extract = (Result<ApiRequest, ApiError>,), Error = warp::Rejection> + Clone {
+    warp::method()
+        .and(warp::path::full())
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .and(warp::header::headers_cloned())
+        .and(warp::addr::remote())
+        .and(warp::body::stream())
+        .then(
+            |method: Method,
+             path: FullPath,
+             query: String,
+             headers: HeaderMap,
+             remote: Option<SocketAddr>,
+             body| async move {
+                let body = read_body(body).await?;
+                Ok(ApiRequest {
+                    method,
+                    path: path.as_str().to_owned(),
+                    params: Vec::new(),
+                    query,
+                    headers,
+                    body,
+                    remote,
+                    caller: None,
+                })
+            },
+        )
+}
+
+/// Reads a body, refusing with 413 as soon as it passes [`BODY_BYTES_MAX`].
+async fn read_body<S, B>(body: S) -> Result<Vec<u8>, ApiError>
+where
+    S: futures_util::Stream<Item = Result<B, warp::Error>>,
+    B: Buf,
+{
+    let mut body = std::pin::pin!(body);
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let mut chunk = chunk.map_err(|error| ApiError::bad_request("invalid_body", error.to_string()))?;
+        if bytes.len() + chunk.remaining() > BODY_BYTES_MAX {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("request bodies are limited to {BODY_BYTES_MAX} bytes"),
+            ));
+        }
+        while chunk.has_remaining() {
+            let part = chunk.chunk();
+            bytes.extend_from_slice(part);
+            let read = part.len();
+            chunk.advance(read);
+        }
+    }
+    Ok(bytes)
+}

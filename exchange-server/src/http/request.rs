@@ -1,0 +1,90 @@
+//! One API request as the handlers see it, and parsing its parts into typed values with
+//! errors that say what is wrong.
+
+use super::error::ApiError;
+use super::identity::Caller;
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use warp::http::header::CONTENT_TYPE;
+use warp::http::{HeaderMap, Method, StatusCode};
+
+/// Bodies larger than this are refused with 413 before they are read in full.
+pub const BODY_BYTES_MAX: usize = 16 * 1024;
+
+/// A request: everything a handler may look at.
+#[derive(Clone, Debug)]
+pub struct ApiRequest {
+    /// Its method.
+    pub method: Method,
+    /// Its path, without the query.
+    pub path: String,
+    /// The path's `{parameters}`, in order.
+    pub params: Vec<String>,
+    /// The raw query string (empty if none).
+    pub query: String,
+    /// Its headers.
+    pub headers: HeaderMap,
+    /// Its body (at most [`BODY_BYTES_MAX`] bytes).
+    pub body: Vec<u8>,
+    /// The peer's address.
+    pub remote: Option<SocketAddr>,
+    /// The authenticated caller, set by the router for routes that need one.
+    pub caller: Option<Caller>,
+}
+
+impl ApiRequest {
+    /// The body parsed as JSON into `T`. An empty body, a body that is not JSON, a
+    /// content type other than JSON, and JSON of the wrong shape each get their own error.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if self.body.is_empty() {
+            return Err(ApiError::bad_request(
+                "invalid_json",
+                "this route needs a JSON body",
+            ));
+        }
+        let content_type = self
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("");
+        if !content_type.starts_with("application/json") {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as `Content-Type: application/json`",
+            ));
+        }
+        serde_json::from_slice(&self.body).map_err(|error| {
+            let code = if error.is_data() {
+                "invalid_request"
+            } else {
+                "invalid_json"
+            };
+            ApiError::bad_request(code, format!("body: {error}"))
+        })
+    }
+
+    /// The query string parsed into `T`.
+    pub fn query<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_urlencoded::from_str(&self.query)
+            .map_err(|error| ApiError::invalid(format!("query: {error}")))
+    }
+
+    /// Path parameter `index` parsed as a `T`, naming it in the error.
+    pub fn param<T: std::str::FromStr>(&self, index: usize, name: &str) -> Result<T, ApiError> {
+        let raw = self.params.get(index).map_or("", String::as_str);
+        raw.parse()
+            .map_err(|_| ApiError::invalid(format!("path parameter `{name}` is not valid: `{raw}`")))
+    }
+
+    /// The authenticated caller. The router sets it on every route that needs one, so its
+    /// absence there is a routing-table mistake, answered as 401 rather than a panic.
+    pub fn caller(&self) -> Result<&Caller, ApiError> {
+        self.caller.as_ref().ok_or_else(ApiError::unauthenticated)
+    }
+
+    /// A header's value as text, if present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}

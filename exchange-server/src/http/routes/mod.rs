@@ -1,0 +1,207 @@
+//! The API's routes: one table, one module per route family.
+//!
+//! The table is the router: a request is matched against its entries in order (method and
+//! path template), so the list of routes the server answers is exactly [`all`]. The OpenAPI
+//! document is written separately (see [`super::openapi`]) and a test checks that both
+//! list the same routes.
+
+pub mod account;
+pub mod admin;
+pub mod alerts;
+pub mod auth;
+pub mod market;
+pub mod orchestrator;
+pub mod orders;
+pub mod transfers;
+
+use super::error::ApiError;
+use super::identity::Caller;
+use super::request::ApiRequest;
+use crate::server::app::App;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use warp::http::{Method, StatusCode};
+use warp::reply::Response;
+
+/// What a handler returns.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + Send>>;
+
+/// A handler: the shared context and the request in, a response out.
+pub type Handler = fn(Arc<App>, ApiRequest) -> HandlerFuture;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone.
+    Public,
+    /// An authenticated caller (session cookie or API token); anything else gets 401.
+    Authenticated,
+}
+
+/// One route.
+#[derive(Clone)]
+pub struct Route {
+    /// Its method.
+    pub method: Method,
+    /// Its path template; `{name}` matches one non-empty segment.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// What answers it.
+    pub handler: Handler,
+}
+
+/// Builds a [`Route`] from an `async fn(Arc<App>, ApiRequest) -> Result<Response, ApiError>`.
+macro_rules! route {
+    ($method:ident $path:literal, $access:ident, $handler:path) => {
+        $crate::http::routes::Route {
+            method: ::warp::http::Method::$method,
+            path: $path,
+            access: $crate::http::routes::Access::$access,
+            handler: |app, request| Box::pin($handler(app, request)),
+        }
+    };
+}
+pub(crate) use route;
+
+/// Every API route, in matching order.
+pub fn all() -> Vec<Route> {
+    let families = [
+        auth::routes(),
+        market::routes(),
+        account::routes(),
+        orders::routes(),
+        transfers::routes(),
+        alerts::routes(),
+        orchestrator::routes(),
+        admin::routes(),
+    ];
+    families.into_iter().flatten().collect()
+}
+
+/// How a path compares with the table.
+pub enum Matched<'a> {
+    /// A route answers it, with these path parameters.
+    Route(&'a Route, Vec<String>),
+    /// Routes exist for the path, but not for the method; these methods are allowed.
+    WrongMethod(Vec<Method>),
+    /// No route has this path.
+    NoRoute,
+}
+
+/// Finds the route for a method and path.
+pub fn find<'a>(routes: &'a [Route], method: &Method, path: &str) -> Matched<'a> {
+    let mut allowed = Vec::new();
+    for route in routes {
+        if let Some(params) = match_path(route.path, path) {
+            if route.method == *method {
+                return Matched::Route(route, params);
+            }
+            allowed.push(route.method.clone());
+        }
+    }
+    if allowed.is_empty() {
+        Matched::NoRoute
+    } else {
+        Matched::WrongMethod(allowed)
+    }
+}
+
+/// The parameters of `path` if it matches `template`.
+pub fn match_path(template: &str, path: &str) -> Option<Vec<String>> {
+    let mut params = Vec::new();
+    let mut segments = path.trim_end_matches('/').split('/');
+    for expected in template.split('/') {
+        let segment = segments.next()?;
+        if expected.starts_with('{') {
+            if segment.is_empty() {
+                return None;
+            }
+            params.push(segment.to_owned());
+        } else if expected != segment {
+            return None;
+        }
+    }
+    segments.next().is_none().then_some(params)
+}
+
+/// Answers an API request from the table: 404 `not_found` for an unknown path, 405
+/// `method_not_allowed` for a known path with another method, 401 for a route that needs
+/// authentication without it (see [`App::caller`]).
+pub async fn dispatch(app: Arc<App>, routes: Arc<Vec<Route>>, mut request: ApiRequest) -> Response {
+    let answer = match find(&routes, &request.method, &request.path) {
+        Matched::Route(route, params) => {
+            request.params = params;
+            match authenticate(&app, route.access, &request) {
+                Ok(caller) => {
+                    request.caller = caller;
+                    (route.handler)(Arc::clone(&app), request).await
+                }
+                Err(error) => Err(error),
+            }
+        }
+        Matched::WrongMethod(allowed) => Err(method_not_allowed(&allowed)),
+        Matched::NoRoute => Err(ApiError::not_found(
+            "not_found",
+            format!("no route `{}`; see /api/v1/openapi.json", request.path),
+        )),
+    };
+    answer.unwrap_or_else(|error| {
+        app.metrics.count_error(error.code);
+        error.into_response()
+    })
+}
+
+/// The caller, required for [`Access::Authenticated`] routes.
+fn authenticate(app: &App, access: Access, request: &ApiRequest) -> Result<Option<Caller>, ApiError> {
+    match access {
+        Access::Public => Ok(None),
+        Access::Authenticated => app.caller(request).map(Some),
+    }
+}
+
+fn method_not_allowed(allowed: &[Method]) -> ApiError {
+    let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("this path answers {}", names.join(", ")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_whole_segments_only() {
+        let cases = [
+            ("/api/v1/orders", "/api/v1/orders", Some(vec![])),
+            ("/api/v1/orders", "/api/v1/orders/", Some(vec![])),
+            ("/api/v1/orders/{id}", "/api/v1/orders/12", Some(vec!["12".to_owned()])),
+            ("/api/v1/orders/{id}", "/api/v1/orders", None),
+            ("/api/v1/orders/{id}", "/api/v1/orders/12/x", None),
+            ("/api/v1/orders/{id}", "/api/v1/orders//", None),
+            ("/api/v1/orders", "/api/v1/ordersx", None),
+        ];
+        for (template, path, expected) in cases {
+            assert_eq!(match_path(template, path), expected, "{template} against {path}");
+        }
+    }
+
+    #[test]
+    fn no_two_routes_share_a_method_and_path() {
+        let routes = all();
+        for (at, route) in routes.iter().enumerate() {
+            for other in &routes[at + 1..] {
+                assert!(
+                    !(route.method == other.method && route.path == other.path),
+                    "{} {} is listed twice",
+                    route.method,
+                    route.path
+                );
+            }
+        }
+    }
+}

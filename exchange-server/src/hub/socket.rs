@@ -1,0 +1,302 @@
+//! The thin pump between a WebSocket and a [`Connection`]: frames in go to the session
+//! logic, queued messages go out, pings keep the connection honest.
+
+use super::Connection;
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio::time::Instant;
+use warp::ws::{Message, WebSocket};
+
+/// The close code sent to a client the hub disconnected for falling behind.
+pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
+
+/// The close code sent to a client that was silent for too long.
+pub const CLOSE_IDLE: u16 = 4000;
+
+/// Most queued messages written before the socket is flushed.
+const WRITE_BATCH_MAX: usize = 64;
+
+/// The pump's timings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SocketConfig {
+    /// How often the server pings the client (default 20 s).
+    pub ping_interval: Duration,
+    /// How long the client may stay silent (no message, no pong) before it is dropped
+    /// (default 60 s).
+    pub idle_timeout: Duration,
+}
+
+impl Default for SocketConfig {
+    fn default() -> Self {
+        Self {
+            ping_interval: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Why the pump stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ending {
+    /// The client closed, or the socket failed.
+    ClientGone,
+    /// The hub closed the client's queue: a slow consumer.
+    Slow,
+    /// Nothing heard from the client for too long.
+    Idle,
+}
+
+/// Serves one WebSocket until either side ends it: text frames go to
+/// [`Connection::handle_text`], binary ones get an error, a close frame ends it; queued
+/// messages are written in order; a ping goes out every `ping_interval`, and a client silent
+/// for `idle_timeout` is closed (code 4000). A client the hub disconnected gets its queued
+/// messages and then close code 4008, "slow consumer".
+pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config: SocketConfig) {
+    let (mut sink, mut stream) = socket.split();
+    let start = Instant::now() + config.ping_interval;
+    let mut ping = tokio::time::interval_at(start, config.ping_interval);
+    let mut heard = Instant::now();
+    let ending = loop {
+        tokio::select! {
+            frame = stream.next() => {
+                let Some(Ok(frame)) = frame else { break Ending::ClientGone };
+                if frame.is_close() {
+                    break Ending::ClientGone;
+                }
+                heard = Instant::now();
+                if let Ok(text) = frame.to_str() {
+                    connection.handle_text(text);
+                } else if frame.is_binary() {
+                    connection.handle_binary();
+                }
+            }
+            queued = connection.next() => {
+                let Some(text) = queued else { break Ending::Slow };
+                if write(&mut sink, &mut connection, text).await.is_err() {
+                    break Ending::ClientGone;
+                }
+            }
+            _ = ping.tick() => {
+                if sink.send(Message::ping(Vec::new())).await.is_err() {
+                    break Ending::ClientGone;
+                }
+            }
+            () = tokio::time::sleep_until(heard + config.idle_timeout) => break Ending::Idle,
+        }
+    };
+    let close = match ending {
+        Ending::ClientGone => None,
+        Ending::Slow => Some(Message::close_with(CLOSE_SLOW_CONSUMER, "slow consumer")),
+        Ending::Idle => Some(Message::close_with(CLOSE_IDLE, "idle timeout")),
+    };
+    if let Some(close) = close {
+        let _ = sink.send(close).await;
+    }
+    // Flushes the reply to a client's close frame, or ends our own close handshake.
+    let _ = sink.close().await;
+}
+
+/// Writes one queued message and whatever else is already queued (up to a batch), then
+/// flushes once.
+async fn write(
+    sink: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    connection: &mut Connection,
+    first: std::sync::Arc<str>,
+) -> Result<(), warp::Error> {
+    sink.feed(Message::text(&*first)).await?;
+    for _ in 1..WRITE_BATCH_MAX {
+        let Some(text) = connection.try_next() else {
+            break;
+        };
+        sink.feed(Message::text(&*text)).await?;
+    }
+    sink.flush().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hub::fixture::{limit, two_traders, Market};
+    use crate::hub::{Hub, HubConfig};
+    use exchange_core::{Side, State};
+    use serde_json::Value;
+    use tokio_tungstenite::tungstenite::Message as Frame;
+    use warp::Filter;
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    /// The `/ws` route as the server builds it, on a hub.
+    fn route(
+        hub: Hub,
+        config: SocketConfig,
+    ) -> impl Filter<Extract = (impl warp::Reply,), Error = warp::Rejection> + Clone {
+        warp::path("ws")
+            .and(warp::ws())
+            .map(move |ws: warp::ws::Ws| {
+                let connection = hub.connect(None);
+                ws.on_upgrade(move |socket| serve_socket(socket, connection, config))
+            })
+    }
+
+    async fn recv(client: &mut warp::test::WsClient) -> Value {
+        let message = tokio::time::timeout(WAIT, client.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        serde_json::from_str(message.to_str().unwrap()).unwrap()
+    }
+
+    fn started() -> (Market, Hub) {
+        let mut market = Market::new();
+        let hub = Hub::new(&State::default(), 0, HubConfig::default());
+        hub.publish(&market.batch(two_traders()));
+        (market, hub)
+    }
+
+    #[tokio::test]
+    async fn a_socket_subscribes_receives_and_survives_bad_frames() {
+        let (mut market, hub) = started();
+        let mut client = warp::test::ws()
+            .path("/ws")
+            .handshake(route(hub.clone(), SocketConfig::default()))
+            .await
+            .unwrap();
+        client
+            .send_text(r#"{"op":"subscribe","channels":["book:MNAD"]}"#)
+            .await;
+        assert_eq!(recv(&mut client).await["type"], "subscribed");
+        assert_eq!(recv(&mut client).await["type"], "book_snapshot");
+        hub.publish(&market.accept(limit(1, Side::Sell, 30, 5)));
+        let book = recv(&mut client).await;
+        assert_eq!(
+            (book["type"].as_str(), book["quantity"].as_u64()),
+            (Some("book"), Some(5))
+        );
+
+        client.send_text("x".repeat(5_000)).await;
+        assert_eq!(recv(&mut client).await["code"], "message_too_large");
+        client.send(Message::binary(vec![1, 2, 3])).await;
+        assert_eq!(recv(&mut client).await["code"], "binary_message");
+        client.send_text(r#"{"op":"ping"}"#).await;
+        assert_eq!(
+            recv(&mut client).await["type"],
+            "pong",
+            "the socket stays open"
+        );
+        assert_eq!(hub.stats().clients, 1);
+        assert_eq!(hub.stats().invalid_messages, 2);
+    }
+
+    /// Serves `/ws` on 127.0.0.1 in the background; returns its URL.
+    async fn serve(hub: &Hub, timings: SocketConfig) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = warp::serve(route(hub.clone(), timings)).incoming(listener);
+        tokio::spawn(server.run());
+        format!("ws://{address}/ws")
+    }
+
+    /// The first close frame the server sends, within [`WAIT`].
+    async fn close_frame<S>(socket: &mut S) -> (u16, String)
+    where
+        S: futures_util::Stream<Item = tokio_tungstenite::tungstenite::Result<Frame>> + Unpin,
+    {
+        let close = tokio::time::timeout(WAIT, async {
+            while let Some(Ok(frame)) = socket.next().await {
+                if let Frame::Close(Some(close)) = frame {
+                    return Some(close);
+                }
+            }
+            None
+        });
+        let close = close.await.unwrap().expect("a close frame");
+        (u16::from(close.code), close.reason.as_str().to_owned())
+    }
+
+    /// On a real server: a client that stops reading is closed with 4008 once the hub
+    /// drops it, and is unregistered.
+    #[tokio::test]
+    async fn a_client_that_stops_reading_is_closed_as_a_slow_consumer() {
+        let mut market = Market::new();
+        let config = HubConfig {
+            client_queue_max: 4,
+            ..HubConfig::default()
+        };
+        let hub = Hub::new(&State::default(), 0, config);
+        hub.publish(&market.batch(two_traders()));
+        let url = serve(&hub, SocketConfig::default()).await;
+        let (mut slow, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        let subscribe = r#"{"op":"subscribe","channels":["book:MNAD","trades:MNAD"]}"#;
+        slow.send(Frame::text(subscribe)).await.unwrap();
+        while hub.stats().messages_sent < 3 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // The socket's own buffers absorb some messages; publish until the queue overflows.
+        for round in 0..20_000 {
+            let (account, side, price) = match round % 2 {
+                0 => (1, Side::Sell, 40),
+                _ => (2, Side::Buy, 10),
+            };
+            hub.publish(&market.batch([limit(account, side, price, 1)]));
+            if hub.stats().slow_disconnects == 1 {
+                break;
+            }
+        }
+        assert_eq!(hub.stats().slow_disconnects, 1, "the client fell behind");
+        let close = close_frame(&mut slow).await;
+        assert_eq!(close, (CLOSE_SLOW_CONSUMER, "slow consumer".to_owned()));
+        assert_eq!(hub.stats().clients, 0);
+    }
+
+    /// On a real server: a client that sends nothing (not even a pong) is closed with 4000
+    /// after the idle timeout.
+    #[tokio::test]
+    async fn a_silent_client_is_closed_after_the_idle_timeout() {
+        let (_, hub) = started();
+        // Pinging less often than the timeout, so the only thing that ends it is silence.
+        let quiet = SocketConfig {
+            ping_interval: Duration::from_secs(60),
+            idle_timeout: Duration::from_millis(200),
+        };
+        let url = serve(&hub, quiet).await;
+        let (mut silent, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let started = Instant::now();
+        let close = close_frame(&mut silent).await;
+        assert_eq!(close, (CLOSE_IDLE, "idle timeout".to_owned()));
+        assert!(started.elapsed() >= quiet.idle_timeout);
+        drop(silent);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(hub.stats().clients, 0, "the connection is gone");
+    }
+
+    #[tokio::test]
+    async fn a_client_that_answers_pings_stays_connected() {
+        let (_, hub) = started();
+        let timings = SocketConfig {
+            ping_interval: Duration::from_millis(40),
+            idle_timeout: Duration::from_millis(200),
+        };
+        let mut client = warp::test::ws()
+            .path("/ws")
+            .handshake(route(hub.clone(), timings))
+            .await
+            .unwrap();
+        tokio::time::sleep(timings.idle_timeout * 3).await;
+        client.send_text(r#"{"op":"ping"}"#).await;
+        let mut pings = 0;
+        loop {
+            let frame = tokio::time::timeout(WAIT, client.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            if frame.is_ping() {
+                pings += 1;
+                continue;
+            }
+            assert_eq!(frame.to_str(), Ok(r#"{"type":"pong","seq":5}"#));
+            break;
+        }
+        assert!(pings >= 3, "the server pinged: {pings}");
+        assert_eq!(hub.stats().clients, 1);
+    }
+}

@@ -1,0 +1,321 @@
+//! The sequencer: the one thread that owns the journaled engine and the history.
+//!
+//! Handlers send [`Request`]s over a bounded channel. The thread takes whatever is queued
+//! (up to [`BATCH_COMMANDS_MAX`]) as one batch and, in this order:
+//! 1. stamps each command with the time and submits the batch to the journal, which decides
+//!    and applies each command, appends the accepted ones and makes them durable once;
+//! 2. applies the durable records to the history;
+//! 3. answers each caller;
+//! 4. runs the batch's reads, which therefore see only durable state;
+//! 5. hands the records and the touched accounts' balances to the publisher thread, which
+//!    feeds the WebSocket hub.
+//!
+//! Nothing is answered or published before it is durable. If the log fails, the journal
+//! refuses every later batch: commands are answered [`CommandError::Unavailable`] and reads
+//! keep working on the last durable state.
+
+use crate::history::History;
+use crate::hub::{Hub, Published};
+use crate::server::metrics::Metrics;
+use exchange_core::log::{Entry, EventLog, Record, Seq};
+use exchange_core::{AccountId, Command, Journal, Outcome, Rejection, State, Submission};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver as StdReceiver, SyncSender};
+use std::thread::JoinHandle;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::{mpsc, oneshot};
+
+/// At most this many requests are taken into one batch, so one batch's commit latency stays
+/// bounded however long the queue is.
+pub const BATCH_COMMANDS_MAX: usize = 4096;
+/// Batches the publisher may lag behind before the sequencer waits for it.
+pub const PUBLISH_QUEUE_MAX: usize = 64;
+
+/// What the sequencer is asked to do.
+pub enum Request {
+    /// Decide, log and apply a command.
+    Command {
+        /// The command, its actor taken from the authenticated caller.
+        command: Command,
+        /// Where the outcome goes.
+        reply: oneshot::Sender<Result<Record, CommandError>>,
+    },
+    /// Run a read over the durable state, between batches.
+    Read(Box<dyn FnOnce(ReadSide<'_>) + Send>),
+}
+
+/// What a read sees: the state, the history and the last durable sequence number.
+#[derive(Clone, Copy)]
+pub struct ReadSide<'a> {
+    /// The engine's state after the last durable record.
+    pub state: &'a State,
+    /// The history after the last durable record.
+    pub history: &'a History,
+    /// The last durable record's sequence number.
+    pub seq: Seq,
+}
+
+/// Why a command got no record.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// The engine refused it; nothing changed.
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    /// The log failed earlier; the server accepts no more commands.
+    #[error("the event log failed; the exchange accepts no commands until it is restarted")]
+    Unavailable,
+}
+
+/// The handle handlers use to reach the sequencer.
+#[derive(Clone)]
+pub struct SequencerHandle {
+    sender: mpsc::Sender<Request>,
+    failed: Arc<AtomicBool>,
+}
+
+/// Why a request could not be queued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueError {
+    /// The queue is full: the caller should retry shortly.
+    Full,
+    /// The sequencer has stopped.
+    Closed,
+}
+
+impl SequencerHandle {
+    /// Queues a command and waits for its durable outcome.
+    pub async fn execute(&self, command: Command) -> Result<Result<Record, CommandError>, QueueError> {
+        let (reply, outcome) = oneshot::channel();
+        self.enqueue(Request::Command { command, reply })?;
+        outcome.await.map_err(|_| QueueError::Closed)
+    }
+
+    /// Runs `read` on the sequencer between batches and returns its result. Unlike a
+    /// command, a read waits for room in a full queue: it may follow a command that was
+    /// accepted (to answer with its result), and must not turn that success into a 503.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(ReadSide<'_>) -> T + Send + 'static,
+    ) -> Result<T, QueueError> {
+        let (reply, outcome) = oneshot::channel();
+        let request = Request::Read(Box::new(move |side| {
+            // The caller may have gone away (client disconnected); nothing to do then.
+            let _ = reply.send(read(side));
+        }));
+        self.sender
+            .send(request)
+            .await
+            .map_err(|_| QueueError::Closed)?;
+        outcome.await.map_err(|_| QueueError::Closed)
+    }
+
+    /// Whether the log has failed.
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Requests waiting in the queue.
+    pub fn queued(&self) -> usize {
+        self.sender.max_capacity() - self.sender.capacity()
+    }
+
+    fn enqueue(&self, request: Request) -> Result<(), QueueError> {
+        self.sender.try_send(request).map_err(|error| match error {
+            mpsc::error::TrySendError::Full(_) => QueueError::Full,
+            mpsc::error::TrySendError::Closed(_) => QueueError::Closed,
+        })
+    }
+}
+
+/// The running sequencer and publisher threads.
+pub struct Sequencer {
+    /// How handlers reach it.
+    pub handle: SequencerHandle,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Sequencer {
+    /// Starts the sequencer thread (owning `journal` and `history`) and the publisher
+    /// thread (feeding `hub`), with a request queue of `queue_max`.
+    pub fn start<L: EventLog + Send + 'static>(
+        journal: Journal<L>,
+        history: History,
+        hub: Hub,
+        metrics: Arc<Metrics>,
+        queue_max: usize,
+    ) -> std::io::Result<Self> {
+        assert!(queue_max > 0, "the request queue needs room");
+        let (sender, receiver) = mpsc::channel(queue_max);
+        let (publish, published) = std::sync::mpsc::sync_channel(PUBLISH_QUEUE_MAX);
+        let failed = Arc::new(AtomicBool::new(false));
+        let worker = Worker {
+            journal,
+            history,
+            metrics,
+            publish,
+            failed: Arc::clone(&failed),
+            last_timestamp_ns: 0,
+        };
+        let sequencer = std::thread::Builder::new()
+            .name("sequencer".into())
+            .spawn(move || worker.run(receiver))?;
+        let publisher = std::thread::Builder::new()
+            .name("publisher".into())
+            .spawn(move || publish_loop(&hub, &published))?;
+        Ok(Self {
+            handle: SequencerHandle { sender, failed },
+            threads: vec![sequencer, publisher],
+        })
+    }
+
+    /// Waits for both threads to finish, which they do once every handle is dropped.
+    pub fn join(self) {
+        drop(self.handle);
+        for thread in self.threads {
+            if thread.join().is_err() {
+                tracing::error!("a sequencer thread panicked");
+            }
+        }
+    }
+}
+
+/// The publisher thread: hands each durable batch to the hub, in order.
+fn publish_loop(hub: &Hub, published: &StdReceiver<Published>) {
+    while let Ok(batch) = published.recv() {
+        hub.publish(&batch);
+    }
+}
+
+/// The sequencer thread's state.
+struct Worker<L: EventLog> {
+    journal: Journal<L>,
+    history: History,
+    metrics: Arc<Metrics>,
+    publish: SyncSender<Published>,
+    failed: Arc<AtomicBool>,
+    /// Timestamps never go backwards, even if the wall clock does.
+    last_timestamp_ns: u64,
+}
+
+impl<L: EventLog> Worker<L> {
+    fn run(mut self, mut receiver: mpsc::Receiver<Request>) {
+        let mut requests = Vec::with_capacity(BATCH_COMMANDS_MAX);
+        while let Some(first) = receiver.blocking_recv() {
+            requests.push(first);
+            while requests.len() < BATCH_COMMANDS_MAX {
+                match receiver.try_recv() {
+                    Ok(request) => requests.push(request),
+                    Err(_) => break,
+                }
+            }
+            self.metrics.queue_depth.set(receiver.len() as i64);
+            self.batch(&mut requests);
+            assert!(requests.is_empty(), "every request of a batch is answered");
+        }
+        tracing::info!("sequencer stopped: every handle was dropped");
+    }
+
+    /// Processes one batch in the documented order.
+    fn batch(&mut self, requests: &mut Vec<Request>) {
+        let mut submissions = Vec::new();
+        let mut replies = Vec::new();
+        let mut reads = Vec::new();
+        let timestamp_ns = self.timestamp_ns();
+        for request in requests.drain(..) {
+            match request {
+                Request::Command { command, reply } => {
+                    submissions.push(Submission { timestamp_ns, command });
+                    replies.push(reply);
+                }
+                Request::Read(read) => reads.push(read),
+            }
+        }
+        let records = if submissions.is_empty() {
+            Vec::new()
+        } else {
+            self.commit(&submissions, replies)
+        };
+        for read in reads {
+            read(ReadSide {
+                state: self.journal.state(),
+                history: &self.history,
+                seq: self.journal.last_seq(),
+            });
+        }
+        if !records.is_empty() {
+            self.publish(records);
+        }
+    }
+
+    /// Submits the commands, applies and answers their outcomes, and returns the records.
+    fn commit(
+        &mut self,
+        submissions: &[Submission],
+        replies: Vec<oneshot::Sender<Result<Record, CommandError>>>,
+    ) -> Vec<Record> {
+        let started = Instant::now();
+        let outcomes = match self.journal.submit(submissions) {
+            Ok(outcomes) => outcomes,
+            Err(error) => {
+                if !self.failed.swap(true, Ordering::Relaxed) {
+                    tracing::error!(%error, "the event log failed; refusing further commands");
+                }
+                for reply in replies {
+                    let _ = reply.send(Err(CommandError::Unavailable));
+                }
+                return Vec::new();
+            }
+        };
+        self.metrics.observe_batch(submissions.len(), started.elapsed());
+        let mut records = Vec::with_capacity(outcomes.len());
+        for (outcome, reply) in outcomes.into_iter().zip(replies) {
+            self.metrics.count_outcome(&outcome);
+            let answer = self.apply(outcome, &mut records);
+            // A caller that went away (timeout, disconnect) no longer needs the answer.
+            let _ = reply.send(answer);
+        }
+        records
+    }
+
+    /// Applies an accepted record to the history and keeps it for publishing.
+    fn apply(&mut self, outcome: Outcome, records: &mut Vec<Record>) -> Result<Record, CommandError> {
+        let record = outcome?;
+        self.history.apply(&record);
+        records.push(record.clone());
+        Ok(record)
+    }
+
+    /// Sends the batch's records and its touched accounts' balances to the publisher.
+    fn publish(&mut self, records: Vec<Record>) {
+        let mut touched: BTreeSet<(AccountId, Seq)> = BTreeSet::new();
+        let mut last_touch = rustc_hash::FxHashMap::default();
+        for record in &records {
+            if let Entry::Command { events, .. } = &record.entry {
+                let accounts = events.iter().flat_map(crate::involvement::event_accounts);
+                for account in accounts.flatten() {
+                    last_touch.insert(account, record.seq);
+                }
+            }
+        }
+        touched.extend(last_touch.into_iter());
+        let state = self.journal.state();
+        let balances = touched
+            .into_iter()
+            .filter_map(|(account, seq)| state.account(account).map(|view| (seq, view)))
+            .collect();
+        if self.publish.send(Published { records, balances }).is_err() {
+            tracing::error!("the publisher thread is gone; live data stops");
+        }
+    }
+
+    /// Now, in nanoseconds since the Unix epoch, never before the previous timestamp.
+    fn timestamp_ns(&mut self) -> u64 {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| u64::try_from(since.as_nanos()).unwrap_or(u64::MAX));
+        self.last_timestamp_ns = self.last_timestamp_ns.max(now);
+        self.last_timestamp_ns
+    }
+}

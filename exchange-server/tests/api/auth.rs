@@ -1,0 +1,110 @@
+//! Signup, login, logout, expiry, tokens and tickets.
+
+use crate::support::TestServer;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signup_logs_in_and_logout_ends_the_session() {
+    let server = TestServer::start().await;
+    let ann = server.user("  Ann@Example.com ").await;
+    let (status, session) = ann.get("/api/v1/auth/session").await;
+    assert_eq!(status, StatusCode::OK, "{session}");
+    assert_eq!(session["email"], "ann@example.com", "emails are normalised");
+    assert_eq!(session["kind"], "standard");
+    let (_, account) = ann.get("/api/v1/account").await;
+    assert_eq!(account["credits_available"], 1_000, "signup credits: {account}");
+    let (status, _) = ann.post("/api/v1/auth/logout", json!(null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = ann.get("/api/v1/auth/session").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthenticated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_checks_the_password_and_duplicates_are_refused() {
+    let server = TestServer::start().await;
+    server.user("bob@example.com").await;
+    let client = server.client();
+    let (status, body) = client
+        .post("/api/v1/auth/signup", json!({"email": "BOB@example.com", "password": "password123"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "email_taken");
+    let (status, body) = client
+        .post("/api/v1/auth/login", json!({"email": "bob@example.com", "password": "wrong-password"}))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "invalid_credentials");
+    let (status, body) = client
+        .post("/api/v1/auth/login", json!({"email": "nobody@example.com", "password": "password123"}))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "unknown emails look like wrong passwords");
+    assert_eq!(body["error"]["code"], "invalid_credentials");
+    let (status, body) = client
+        .post("/api/v1/auth/login", json!({"email": "bob@example.com", "password": "password123"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = client
+        .post("/api/v1/auth/signup", json!({"email": "not-an-email", "password": "password123"}))
+        .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_email")));
+    let (status, body) = client
+        .post("/api/v1/auth/signup", json!({"email": "short@example.com", "password": "short"}))
+        .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_password")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_expire() {
+    let server = TestServer::start_with(|config| config.policy.session_ttl_ms = 1_000).await;
+    let ann = server.user("ann@example.com").await;
+    let (status, _) = ann.get("/api/v1/account").await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let (status, body) = ann.get("/api/v1/account").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"]["code"], "unauthenticated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_work_until_revoked_and_are_listed_without_secrets() {
+    let server = TestServer::start().await;
+    let ann = server.user("ann@example.com").await;
+    let bot = ann.bearer().await;
+    let (status, account) = bot.get("/api/v1/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(account["email"], "ann@example.com");
+    let (_, tokens) = ann.get("/api/v1/auth/tokens").await;
+    let tokens = tokens.as_array().expect("a list");
+    assert_eq!(tokens.len(), 1);
+    assert!(tokens[0].get("token").is_none(), "secrets are shown once: {tokens:?}");
+    let id = tokens[0]["id"].as_u64().expect("an id");
+    let bob = server.user("bob@example.com").await;
+    let (status, _) = bob.delete(&format!("/api/v1/auth/tokens/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another user's token cannot be revoked");
+    let (status, _) = ann.delete(&format!("/api/v1/auth/tokens/{id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = bot.get("/api/v1/account").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn websocket_tickets_are_single_use() {
+    let server = TestServer::start().await;
+    let ann = server.user("ann@example.com").await;
+    let (status, ticket) = ann.post("/api/v1/auth/ws-ticket", json!(null)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let ticket = ticket["ticket"].as_str().expect("a ticket").to_owned();
+    let mut ws = server.ws(&format!("?ticket={ticket}")).await;
+    ws.send(json!({"op": "subscribe", "channels": ["account"]})).await;
+    let reply = ws.next().await;
+    assert_eq!(reply["type"], "subscribed", "{reply}");
+    let again = tokio_tungstenite::connect_async(format!(
+        "{}/ws?ticket={ticket}",
+        server.base.replace("http://", "ws://")
+    ))
+    .await;
+    assert!(again.is_err(), "a used ticket is refused");
+}
