@@ -4,7 +4,7 @@
 //! (or any user): the account through the event log, the login in the auth store.
 
 use super::CliError;
-use crate::auth::{AuthStore, Email, User, check_password_policy, hash_password};
+use crate::auth::{check_password_policy, hash_password, AuthStore, Email, User};
 use crate::server::app::now_ms;
 use crate::server::{auth_dir, log_dir};
 use clap::{Args, Subcommand, ValueEnum};
@@ -35,7 +35,12 @@ pub enum KindArg {
 #[derive(Debug, Args)]
 pub struct CreateUserArgs {
     /// The server's data directory (created if missing).
-    #[arg(long, value_name = "DIR", env = "EXCHANGE_DATA_DIR", default_value = "data")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "EXCHANGE_DATA_DIR",
+        default_value = "data"
+    )]
     pub data: PathBuf,
     /// The login email.
     #[arg(long)]
@@ -89,6 +94,10 @@ fn create_user(args: &CreateUserArgs, out: &mut dyn Write) -> Result<(), CliErro
         password_hash,
         created_ms: now_ms(),
     })?;
-    writeln!(out, "created {email}: account {} ({:?})", account.0, args.kind)?;
+    writeln!(
+        out,
+        "created {email}: account {} ({:?})",
+        account.0, args.kind
+    )?;
     Ok(())
 }

@@ -78,7 +78,11 @@ impl DataDir {
     /// Opens the log, refusing a directory that holds none (it is never created here).
     pub fn open(&self) -> Result<SledLog, CliError> {
         let inside = crate::server::log_dir(&self.dir);
-        let dir = if inside.join("conf").is_file() { inside } else { self.dir.clone() };
+        let dir = if inside.join("conf").is_file() {
+            inside
+        } else {
+            self.dir.clone()
+        };
         Ok(SledLog::open_existing(dir)?)
     }
 }

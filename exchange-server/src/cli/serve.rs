@@ -13,13 +13,28 @@ use std::time::Duration;
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The data directory: the event log in `DIR/log`, users and sessions in `DIR/auth`.
-    #[arg(long, value_name = "DIR", env = "EXCHANGE_DATA_DIR", default_value = "data")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "EXCHANGE_DATA_DIR",
+        default_value = "data"
+    )]
     pub data: PathBuf,
     /// Where to listen.
-    #[arg(long, value_name = "ADDR", env = "EXCHANGE_LISTEN", default_value = "127.0.0.1:7070")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "EXCHANGE_LISTEN",
+        default_value = "127.0.0.1:7070"
+    )]
     pub listen: SocketAddr,
     /// A bootstrap TOML applied when the log is empty (default: the built-in demo market).
-    #[arg(long, value_name = "FILE", env = "EXCHANGE_BOOTSTRAP", conflicts_with = "no_bootstrap")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "EXCHANGE_BOOTSTRAP",
+        conflicts_with = "no_bootstrap"
+    )]
     pub bootstrap: Option<PathBuf>,
     /// Start an empty exchange: apply no bootstrap.
     #[arg(long)]
@@ -28,13 +43,23 @@ pub struct ServeArgs {
     #[arg(long, env = "EXCHANGE_SECURE")]
     pub secure: bool,
     /// Another origin allowed to send cookie-authenticated changes (repeatable).
-    #[arg(long = "allowed-origin", value_name = "ORIGIN", env = "EXCHANGE_ALLOWED_ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long = "allowed-origin",
+        value_name = "ORIGIN",
+        env = "EXCHANGE_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
     pub allowed_origins: Vec<String>,
     /// How long a session lasts (e.g. `24h`, `30m`).
     #[arg(long, value_name = "DURATION", env = "EXCHANGE_SESSION_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
     pub session_ttl: Duration,
     /// Credits each new user receives at signup.
-    #[arg(long, value_name = "CREDITS", env = "EXCHANGE_SIGNUP_CREDITS", default_value_t = 1_000)]
+    #[arg(
+        long,
+        value_name = "CREDITS",
+        env = "EXCHANGE_SIGNUP_CREDITS",
+        default_value_t = 1_000
+    )]
     pub signup_credits: u64,
     /// Signup and login attempts per minute, per client IP and per email.
     #[arg(long, value_name = "N", env = "EXCHANGE_AUTH_RATE", default_value_t = RateLimitConfig::default().auth_per_minute)]
@@ -58,7 +83,8 @@ impl ServeArgs {
         };
         config.policy.secure = self.secure;
         config.policy.allowed_origins = self.allowed_origins.clone();
-        config.policy.session_ttl_ms = u64::try_from(self.session_ttl.as_millis()).unwrap_or(u64::MAX);
+        config.policy.session_ttl_ms =
+            u64::try_from(self.session_ttl.as_millis()).unwrap_or(u64::MAX);
         config.policy.signup_credits = self.signup_credits;
         config.rate_limits = RateLimitConfig {
             auth_per_minute: self.auth_rate,
@@ -77,7 +103,11 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
         .build()?;
     runtime.block_on(async {
         let running = server::start(args.config()).await?;
-        eprintln!("exchange: serving on http://{} (data in {})", running.addr, args.data.display());
+        eprintln!(
+            "exchange: serving on http://{} (data in {})",
+            running.addr,
+            args.data.display()
+        );
         shutdown_signal().await;
         tracing::info!("stopping");
         running.stop().await;

@@ -5,8 +5,8 @@ use crate::auth::AuthError;
 use crate::server::sequencer::{CommandError, QueueError};
 use exchange_core::Rejection;
 use serde::Serialize;
-use warp::http::StatusCode;
 use warp::http::header::{HeaderValue, RETRY_AFTER};
+use warp::http::StatusCode;
 use warp::reply::Response;
 
 /// An error answer.
@@ -154,7 +154,11 @@ impl From<QueueError> for ApiError {
 
 impl From<Rejection> for ApiError {
     fn from(rejection: Rejection) -> Self {
-        Self::new(rejection_status(&rejection), rejection.code(), rejection.to_string())
+        Self::new(
+            rejection_status(&rejection),
+            rejection.code(),
+            rejection.to_string(),
+        )
     }
 }
 

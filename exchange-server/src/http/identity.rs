@@ -9,7 +9,7 @@
 
 use super::error::ApiError;
 use super::request::ApiRequest;
-use crate::server::app::{App, now_ms};
+use crate::server::app::{now_ms, App};
 use exchange_core::AccountId;
 use warp::http::{HeaderMap, Method};
 
@@ -115,7 +115,9 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 /// The `Set-Cookie` value that stores a session for `max_age_s` seconds.
 pub fn set_session_cookie(secret: &str, max_age_s: u64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={secret}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{secure}")
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{secure}"
+    )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.

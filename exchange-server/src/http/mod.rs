@@ -22,8 +22,8 @@ pub mod ws;
 use crate::server::app::App;
 use crate::server::sequencer::ReadSide;
 use error::ApiError;
-use exchange_core::Command;
 use exchange_core::log::Record;
+use exchange_core::Command;
 use futures_util::StreamExt;
 use request::{ApiRequest, BODY_BYTES_MAX};
 use std::convert::Infallible;
@@ -97,12 +97,14 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .and(with_app.clone())
         .and(warp::any().map(move || Arc::clone(&table)))
         .and(api_request())
-        .then(|app, table, request: Result<ApiRequest, ApiError>| async move {
-            match request {
-                Ok(request) => routes::dispatch(app, table, request).await,
-                Err(error) => error.into_response(),
-            }
-        });
+        .then(
+            |app, table, request: Result<ApiRequest, ApiError>| async move {
+                match request {
+                    Ok(request) => routes::dispatch(app, table, request).await,
+                    Err(error) => error.into_response(),
+                }
+            },
+        );
     let fallback = warp::any().map(|| {
         ApiError::not_found("not_found", "no such page; the API is under /api/v1").into_response()
     });
@@ -121,7 +123,8 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
 }
 
 /// The parts of a request the API handlers use, with the body read up to its limit.
-fn api_request() -> impl Filter<Extract = (Result<ApiRequest, ApiError>,), Error = warp::Rejection> + Clone {
+fn api_request(
+) -> impl Filter<Extract = (Result<ApiRequest, ApiError>,), Error = warp::Rejection> + Clone {
     warp::method()
         .and(warp::path::full())
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
@@ -159,7 +162,8 @@ where
     let mut body = std::pin::pin!(body);
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
-        let mut chunk = chunk.map_err(|error| ApiError::bad_request("invalid_body", error.to_string()))?;
+        let mut chunk =
+            chunk.map_err(|error| ApiError::bad_request("invalid_body", error.to_string()))?;
         if bytes.len() + chunk.remaining() > BODY_BYTES_MAX {
             return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -3,7 +3,7 @@
 //! It is written here by hand, separately from the routing table, so that it reads as
 //! documentation; a test checks that both list the same routes with the same access.
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 /// One documented operation.
 struct Operation {
@@ -31,7 +31,13 @@ fn list_of(name: &str) -> Value {
 
 /// Every documented operation.
 fn operations() -> Vec<Operation> {
-    let op = |method, path, tag, summary, authenticated, body, success: (&'static str, Option<Value>)| Operation {
+    let op = |method,
+              path,
+              tag,
+              summary,
+              authenticated,
+              body,
+              success: (&'static str, Option<Value>)| Operation {
         method,
         path,
         tag,
@@ -45,45 +51,375 @@ fn operations() -> Vec<Operation> {
         operation.query = query;
         operation
     };
-    let limit: &'static [(&str, &str, &str)] = &[("limit", "integer", "rows, newest first (1 to 1000)")];
+    let limit: &'static [(&str, &str, &str)] =
+        &[("limit", "integer", "rows, newest first (1 to 1000)")];
     vec![
-        op("post", "/api/v1/auth/signup", "auth", "Create a user and log in (sets the session cookie)", false, Some("Credentials"), ("201", Some(schema("Session")))),
-        op("post", "/api/v1/auth/login", "auth", "Log in (sets the session cookie)", false, Some("Credentials"), ("200", Some(schema("Session")))),
-        op("post", "/api/v1/auth/logout", "auth", "End the current session", true, None, ("204", None)),
-        op("get", "/api/v1/auth/session", "auth", "The current session", true, None, ("200", Some(schema("Session")))),
-        op("post", "/api/v1/auth/tokens", "auth", "Create an API token (shown once)", true, Some("NewToken"), ("201", Some(schema("TokenCreated")))),
-        op("get", "/api/v1/auth/tokens", "auth", "List API tokens", true, None, ("200", Some(list_of("Token")))),
-        op("delete", "/api/v1/auth/tokens/{id}", "auth", "Revoke an API token", true, None, ("204", None)),
-        op("post", "/api/v1/auth/ws-ticket", "auth", "A single-use WebSocket ticket, valid 30 s", true, None, ("201", Some(schema("Ticket")))),
-        op("get", "/api/v1/tickers", "market", "Every ticker with its quote and last day", false, None, ("200", Some(list_of("TickerSummary")))),
-        op("get", "/api/v1/tickers/{symbol}", "market", "One ticker", false, None, ("200", Some(schema("TickerSummary")))),
-        op("get", "/api/v1/tickers/{symbol}/quote", "market", "Best bid and ask", false, None, ("200", Some(schema("Quote")))),
-        with_query(op("get", "/api/v1/tickers/{symbol}/depth", "market", "Top levels of the book", false, None, ("200", Some(schema("Depth")))), &[("levels", "integer", "levels per side (1 to 1000, default 20)")]),
-        with_query(op("get", "/api/v1/tickers/{symbol}/trades", "market", "Recent trades, newest first", false, None, ("200", Some(list_of("Trade")))), limit),
-        with_query(op("get", "/api/v1/tickers/{symbol}/candles", "market", "Candles, oldest first", false, None, ("200", Some(list_of("Candle")))), &[("interval", "string", "1m, 5m, 15m, 1h, 4h or 1d"), ("from", "integer", "first bucket start, ms"), ("to", "integer", "last bucket start, ms")]),
-        op("get", "/api/v1/account", "account", "Balances, positions and alerts", true, None, ("200", Some(schema("Account")))),
-        with_query(op("get", "/api/v1/account/fills", "account", "Own fills, newest first", true, None, ("200", Some(list_of("Fill")))), limit),
-        with_query(op("get", "/api/v1/account/transfers", "account", "Credits in and out, newest first", true, None, ("200", Some(list_of("Transfer")))), limit),
-        op("post", "/api/v1/orders", "orders", "Place an order", true, Some("PlaceOrder"), ("201", Some(schema("OrderResult")))),
-        with_query(op("get", "/api/v1/orders", "orders", "Own open or recently finished orders", true, None, ("200", Some(list_of("Order")))), &[("status", "string", "open (default) or recent"), ("ticker", "string", "one ticker only"), ("limit", "integer", "recent orders (1 to 1000)")]),
-        with_query(op("delete", "/api/v1/orders", "orders", "Cancel all own orders", true, None, ("200", Some(schema("Cancelled")))), &[("ticker", "string", "one ticker only")]),
-        op("get", "/api/v1/orders/client/{client_order_id}", "orders", "One own order by client order id", true, None, ("200", Some(schema("Order")))),
-        op("delete", "/api/v1/orders/client/{client_order_id}", "orders", "Cancel an order by client order id", true, None, ("200", Some(schema("OrderResult")))),
-        op("get", "/api/v1/orders/{id}", "orders", "One own order", true, None, ("200", Some(schema("Order")))),
-        op("patch", "/api/v1/orders/{id}", "orders", "Amend price or quantity", true, Some("Amend"), ("200", Some(schema("OrderResult")))),
-        op("delete", "/api/v1/orders/{id}", "orders", "Cancel an order", true, None, ("200", Some(schema("OrderResult")))),
-        op("post", "/api/v1/transfers", "transfers", "Send credits to a user by email", true, Some("NewTransfer"), ("201", Some(schema("TransferDone")))),
-        op("get", "/api/v1/alerts", "alerts", "Own balance alerts", true, None, ("200", Some(list_of("Alert")))),
-        op("put", "/api/v1/alerts/{direction}", "alerts", "Set the below or above alert", true, Some("SetAlert"), ("200", Some(schema("Alert")))),
-        op("delete", "/api/v1/alerts/{direction}", "alerts", "Clear an alert", true, None, ("204", None)),
-        op("post", "/api/v1/orchestrator/accounts", "orchestrator", "Create a funded orchestrated account and its token", true, Some("NewOrchestrated"), ("201", Some(schema("OrchestratedCreated")))),
-        op("get", "/api/v1/orchestrator/accounts", "orchestrator", "The orchestrator's accounts", true, None, ("200", Some(list_of("Account")))),
-        op("post", "/api/v1/orchestrator/accounts/{id}/liquidate", "orchestrator", "Liquidate one orchestrated account", true, None, ("200", Some(schema("Liquidated")))),
-        op("post", "/api/v1/orchestrator/liquidate-all", "orchestrator", "Liquidate every orchestrated account", true, None, ("200", Some(schema("Liquidated")))),
-        op("post", "/api/v1/admin/tickers", "admin", "List a new ticker", true, Some("NewTicker"), ("201", Some(schema("TickerSummary")))),
-        op("put", "/api/v1/admin/tickers/{symbol}/status", "admin", "Open or close a ticker", true, Some("TickerStatus"), ("200", Some(schema("TickerSummary")))),
-        op("post", "/api/v1/admin/deposits", "admin", "Deposit credits", true, Some("Deposit"), ("201", Some(schema("Seq")))),
-        op("post", "/api/v1/admin/shares", "admin", "Issue shares", true, Some("IssueShares"), ("201", Some(schema("Seq")))),
+        op(
+            "post",
+            "/api/v1/auth/signup",
+            "auth",
+            "Create a user and log in (sets the session cookie)",
+            false,
+            Some("Credentials"),
+            ("201", Some(schema("Session"))),
+        ),
+        op(
+            "post",
+            "/api/v1/auth/login",
+            "auth",
+            "Log in (sets the session cookie)",
+            false,
+            Some("Credentials"),
+            ("200", Some(schema("Session"))),
+        ),
+        op(
+            "post",
+            "/api/v1/auth/logout",
+            "auth",
+            "End the current session",
+            true,
+            None,
+            ("204", None),
+        ),
+        op(
+            "get",
+            "/api/v1/auth/session",
+            "auth",
+            "The current session",
+            true,
+            None,
+            ("200", Some(schema("Session"))),
+        ),
+        op(
+            "post",
+            "/api/v1/auth/tokens",
+            "auth",
+            "Create an API token (shown once)",
+            true,
+            Some("NewToken"),
+            ("201", Some(schema("TokenCreated"))),
+        ),
+        op(
+            "get",
+            "/api/v1/auth/tokens",
+            "auth",
+            "List API tokens",
+            true,
+            None,
+            ("200", Some(list_of("Token"))),
+        ),
+        op(
+            "delete",
+            "/api/v1/auth/tokens/{id}",
+            "auth",
+            "Revoke an API token",
+            true,
+            None,
+            ("204", None),
+        ),
+        op(
+            "post",
+            "/api/v1/auth/ws-ticket",
+            "auth",
+            "A single-use WebSocket ticket, valid 30 s",
+            true,
+            None,
+            ("201", Some(schema("Ticket"))),
+        ),
+        op(
+            "get",
+            "/api/v1/tickers",
+            "market",
+            "Every ticker with its quote and last day",
+            false,
+            None,
+            ("200", Some(list_of("TickerSummary"))),
+        ),
+        op(
+            "get",
+            "/api/v1/tickers/{symbol}",
+            "market",
+            "One ticker",
+            false,
+            None,
+            ("200", Some(schema("TickerSummary"))),
+        ),
+        op(
+            "get",
+            "/api/v1/tickers/{symbol}/quote",
+            "market",
+            "Best bid and ask",
+            false,
+            None,
+            ("200", Some(schema("Quote"))),
+        ),
+        with_query(
+            op(
+                "get",
+                "/api/v1/tickers/{symbol}/depth",
+                "market",
+                "Top levels of the book",
+                false,
+                None,
+                ("200", Some(schema("Depth"))),
+            ),
+            &[(
+                "levels",
+                "integer",
+                "levels per side (1 to 1000, default 20)",
+            )],
+        ),
+        with_query(
+            op(
+                "get",
+                "/api/v1/tickers/{symbol}/trades",
+                "market",
+                "Recent trades, newest first",
+                false,
+                None,
+                ("200", Some(list_of("Trade"))),
+            ),
+            limit,
+        ),
+        with_query(
+            op(
+                "get",
+                "/api/v1/tickers/{symbol}/candles",
+                "market",
+                "Candles, oldest first",
+                false,
+                None,
+                ("200", Some(list_of("Candle"))),
+            ),
+            &[
+                ("interval", "string", "1m, 5m, 15m, 1h, 4h or 1d"),
+                ("from", "integer", "first bucket start, ms"),
+                ("to", "integer", "last bucket start, ms"),
+            ],
+        ),
+        op(
+            "get",
+            "/api/v1/account",
+            "account",
+            "Balances, positions and alerts",
+            true,
+            None,
+            ("200", Some(schema("Account"))),
+        ),
+        with_query(
+            op(
+                "get",
+                "/api/v1/account/fills",
+                "account",
+                "Own fills, newest first",
+                true,
+                None,
+                ("200", Some(list_of("Fill"))),
+            ),
+            limit,
+        ),
+        with_query(
+            op(
+                "get",
+                "/api/v1/account/transfers",
+                "account",
+                "Credits in and out, newest first",
+                true,
+                None,
+                ("200", Some(list_of("Transfer"))),
+            ),
+            limit,
+        ),
+        op(
+            "post",
+            "/api/v1/orders",
+            "orders",
+            "Place an order",
+            true,
+            Some("PlaceOrder"),
+            ("201", Some(schema("OrderResult"))),
+        ),
+        with_query(
+            op(
+                "get",
+                "/api/v1/orders",
+                "orders",
+                "Own open or recently finished orders",
+                true,
+                None,
+                ("200", Some(list_of("Order"))),
+            ),
+            &[
+                ("status", "string", "open (default) or recent"),
+                ("ticker", "string", "one ticker only"),
+                ("limit", "integer", "recent orders (1 to 1000)"),
+            ],
+        ),
+        with_query(
+            op(
+                "delete",
+                "/api/v1/orders",
+                "orders",
+                "Cancel all own orders",
+                true,
+                None,
+                ("200", Some(schema("Cancelled"))),
+            ),
+            &[("ticker", "string", "one ticker only")],
+        ),
+        op(
+            "get",
+            "/api/v1/orders/client/{client_order_id}",
+            "orders",
+            "One own order by client order id",
+            true,
+            None,
+            ("200", Some(schema("Order"))),
+        ),
+        op(
+            "delete",
+            "/api/v1/orders/client/{client_order_id}",
+            "orders",
+            "Cancel an order by client order id",
+            true,
+            None,
+            ("200", Some(schema("OrderResult"))),
+        ),
+        op(
+            "get",
+            "/api/v1/orders/{id}",
+            "orders",
+            "One own order",
+            true,
+            None,
+            ("200", Some(schema("Order"))),
+        ),
+        op(
+            "patch",
+            "/api/v1/orders/{id}",
+            "orders",
+            "Amend price or quantity",
+            true,
+            Some("Amend"),
+            ("200", Some(schema("OrderResult"))),
+        ),
+        op(
+            "delete",
+            "/api/v1/orders/{id}",
+            "orders",
+            "Cancel an order",
+            true,
+            None,
+            ("200", Some(schema("OrderResult"))),
+        ),
+        op(
+            "post",
+            "/api/v1/transfers",
+            "transfers",
+            "Send credits to a user by email",
+            true,
+            Some("NewTransfer"),
+            ("201", Some(schema("TransferDone"))),
+        ),
+        op(
+            "get",
+            "/api/v1/alerts",
+            "alerts",
+            "Own balance alerts",
+            true,
+            None,
+            ("200", Some(list_of("Alert"))),
+        ),
+        op(
+            "put",
+            "/api/v1/alerts/{direction}",
+            "alerts",
+            "Set the below or above alert",
+            true,
+            Some("SetAlert"),
+            ("200", Some(schema("Alert"))),
+        ),
+        op(
+            "delete",
+            "/api/v1/alerts/{direction}",
+            "alerts",
+            "Clear an alert",
+            true,
+            None,
+            ("204", None),
+        ),
+        op(
+            "post",
+            "/api/v1/orchestrator/accounts",
+            "orchestrator",
+            "Create a funded orchestrated account and its token",
+            true,
+            Some("NewOrchestrated"),
+            ("201", Some(schema("OrchestratedCreated"))),
+        ),
+        op(
+            "get",
+            "/api/v1/orchestrator/accounts",
+            "orchestrator",
+            "The orchestrator's accounts",
+            true,
+            None,
+            ("200", Some(list_of("Account"))),
+        ),
+        op(
+            "post",
+            "/api/v1/orchestrator/accounts/{id}/liquidate",
+            "orchestrator",
+            "Liquidate one orchestrated account",
+            true,
+            None,
+            ("200", Some(schema("Liquidated"))),
+        ),
+        op(
+            "post",
+            "/api/v1/orchestrator/liquidate-all",
+            "orchestrator",
+            "Liquidate every orchestrated account",
+            true,
+            None,
+            ("200", Some(schema("Liquidated"))),
+        ),
+        op(
+            "post",
+            "/api/v1/admin/tickers",
+            "admin",
+            "List a new ticker",
+            true,
+            Some("NewTicker"),
+            ("201", Some(schema("TickerSummary"))),
+        ),
+        op(
+            "put",
+            "/api/v1/admin/tickers/{symbol}/status",
+            "admin",
+            "Open or close a ticker",
+            true,
+            Some("TickerStatus"),
+            ("200", Some(schema("TickerSummary"))),
+        ),
+        op(
+            "post",
+            "/api/v1/admin/deposits",
+            "admin",
+            "Deposit credits",
+            true,
+            Some("Deposit"),
+            ("201", Some(schema("Seq"))),
+        ),
+        op(
+            "post",
+            "/api/v1/admin/shares",
+            "admin",
+            "Issue shares",
+            true,
+            Some("IssueShares"),
+            ("201", Some(schema("Seq"))),
+        ),
     ]
 }
 
@@ -92,7 +428,13 @@ fn operations() -> Vec<Operation> {
 pub fn documented_routes() -> Vec<(String, String, bool)> {
     operations()
         .into_iter()
-        .map(|op| (op.method.to_uppercase(), op.path.to_owned(), op.authenticated))
+        .map(|op| {
+            (
+                op.method.to_uppercase(),
+                op.path.to_owned(),
+                op.authenticated,
+            )
+        })
         .collect()
 }
 
@@ -100,9 +442,7 @@ pub fn documented_routes() -> Vec<(String, String, bool)> {
 pub fn document() -> Value {
     let mut paths = Map::new();
     for op in operations() {
-        let entry = paths
-            .entry(op.path.to_owned())
-            .or_insert_with(|| json!({}));
+        let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = operation(&op);
     }
     json!({
@@ -132,7 +472,9 @@ fn operation(op: &Operation) -> Value {
     }));
     let (status, body) = &op.success;
     let success = match body {
-        Some(schema) => json!({ "description": "success", "content": { "application/json": { "schema": schema } } }),
+        Some(schema) => {
+            json!({ "description": "success", "content": { "application/json": { "schema": schema } } })
+        }
         None => json!({ "description": "success, no body" }),
     };
     let error = json!({ "description": "error", "content": { "application/json": { "schema": schema("Error") } } });

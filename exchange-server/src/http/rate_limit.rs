@@ -40,7 +40,9 @@ impl RateLimits {
     pub fn new(config: RateLimitConfig) -> Self {
         Self {
             auth_by_ip: DefaultKeyedRateLimiter::keyed(Quota::per_minute(config.auth_per_minute)),
-            auth_by_email: DefaultKeyedRateLimiter::keyed(Quota::per_minute(config.auth_per_minute)),
+            auth_by_email: DefaultKeyedRateLimiter::keyed(Quota::per_minute(
+                config.auth_per_minute,
+            )),
             orders_by_account: DefaultKeyedRateLimiter::keyed(Quota::per_second(
                 config.orders_per_second,
             )),

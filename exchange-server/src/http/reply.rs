@@ -1,8 +1,8 @@
 //! Building responses.
 
 use serde::Serialize;
+use warp::http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use warp::http::StatusCode;
-use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use warp::reply::Response;
 
 /// A JSON response with a status. Responses are never cached: they show live state.

@@ -73,8 +73,9 @@ impl ApiRequest {
     /// Path parameter `index` parsed as a `T`, naming it in the error.
     pub fn param<T: std::str::FromStr>(&self, index: usize, name: &str) -> Result<T, ApiError> {
         let raw = self.params.get(index).map_or("", String::as_str);
-        raw.parse()
-            .map_err(|_| ApiError::invalid(format!("path parameter `{name}` is not valid: `{raw}`")))
+        raw.parse().map_err(|_| {
+            ApiError::invalid(format!("path parameter `{name}` is not valid: `{raw}`"))
+        })
     }
 
     /// The authenticated caller. The router sets it on every route that needs one, so its

@@ -8,14 +8,14 @@
 
 use super::error::ApiError;
 use super::identity::session_cookie;
-use crate::hub::{SocketConfig, serve_socket};
-use crate::server::app::{App, now_ms};
+use crate::hub::{serve_socket, SocketConfig};
+use crate::server::app::{now_ms, App};
 use exchange_core::AccountId;
 use serde::Deserialize;
 use std::sync::Arc;
-use warp::Reply;
 use warp::http::HeaderMap;
 use warp::reply::Response;
+use warp::Reply;
 
 /// Largest WebSocket message a client may send, in bytes; larger frames are refused by
 /// the protocol layer, smaller but oversized messages get an error message from the hub.
@@ -60,5 +60,8 @@ fn identify(app: &App, headers: &HeaderMap, query: &str) -> Result<Option<Accoun
     app.check_origin(headers)?;
     // An expired cookie still reaches the public channels; `account` will say
     // `unauthenticated`.
-    Ok(app.auth.session(secret, now_ms())?.map(|session| session.account))
+    Ok(app
+        .auth
+        .session(secret, now_ms())?
+        .map(|session| session.account))
 }

@@ -14,7 +14,7 @@
 //! api_token = "..."          # optional: a fixed API token for a bot (64 lower-case hex characters)
 //! ```
 
-use crate::auth::{AuthStore, Email, User, check_password_policy, hash_password};
+use crate::auth::{check_password_policy, hash_password, AuthStore, Email, User};
 use exchange_core::log::{Entry, EventLog, Seq};
 use exchange_core::{
     AccountId, AccountKind, Action, Command, Credits, Event, Journal, Quantity, Submission, Symbol,
@@ -27,7 +27,8 @@ use std::collections::BTreeMap;
 pub const DEMO: &str = include_str!("../../bootstrap/demo.toml");
 
 /// A well-formed fixed token, checked in place of a user's missing one.
-const FIXED_TOKEN_EXAMPLE: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+const FIXED_TOKEN_EXAMPLE: &str =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// A bootstrap file.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -125,7 +126,11 @@ impl Bootstrap {
             check_password_policy(&user.password)
                 .map_err(|e| BootstrapError::Invalid(format!("{}: {e}", user.email)))?;
             let token = user.api_token.as_deref().unwrap_or(FIXED_TOKEN_EXAMPLE);
-            if token.len() != 64 || !token.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            if token.len() != 64
+                || !token
+                    .bytes()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            {
                 return Err(BootstrapError::Invalid(format!(
                     "{}: api_token must be 64 lower-case hex characters",
                     user.email
@@ -148,7 +153,8 @@ impl Bootstrap {
         }
         let mut run = |command| run(journal, command, timestamp_ns);
         for ticker in &self.tickers {
-            let symbol = Symbol::new(&ticker.symbol).map_err(|e| BootstrapError::Invalid(e.to_string()))?;
+            let symbol =
+                Symbol::new(&ticker.symbol).map_err(|e| BootstrapError::Invalid(e.to_string()))?;
             run(Command::operator(Action::CreateTicker { symbol }))?;
         }
         for user in &self.users {
@@ -186,7 +192,10 @@ impl Bootstrap {
     ) -> Result<(), BootstrapError> {
         if user.credits > 0 {
             let amount = Credits(user.credits);
-            run(Command::operator(Action::DepositCredits { account, amount }))?;
+            run(Command::operator(Action::DepositCredits {
+                account,
+                amount,
+            }))?;
         }
         for (symbol, &quantity) in &user.shares {
             let symbol = Symbol::new(symbol).map_err(|e| BootstrapError::Invalid(e.to_string()))?;
@@ -194,10 +203,16 @@ impl Bootstrap {
                 .tickers
                 .iter()
                 .position(|t| t.symbol == symbol.as_str())
-                .ok_or_else(|| BootstrapError::Invalid(format!("{}: unknown ticker {symbol}", user.email)))?;
+                .ok_or_else(|| {
+                    BootstrapError::Invalid(format!("{}: unknown ticker {symbol}", user.email))
+                })?;
             let ticker = exchange_core::TickerId(u32::try_from(ticker + 1).unwrap_or(u32::MAX));
             let quantity = Quantity(quantity);
-            run(Command::operator(Action::IssueShares { account, ticker, quantity }))?;
+            run(Command::operator(Action::IssueShares {
+                account,
+                ticker,
+                quantity,
+            }))?;
         }
         Ok(())
     }
@@ -209,12 +224,16 @@ fn run<L: EventLog>(
     command: Command,
     timestamp_ns: u64,
 ) -> Result<Vec<Event>, BootstrapError> {
-    let submission = Submission { timestamp_ns, command };
+    let submission = Submission {
+        timestamp_ns,
+        command,
+    };
     let outcome = journal
         .submit(&[submission])?
         .pop()
         .expect("invariant: one outcome per submission");
-    let record = outcome.map_err(|rejection| BootstrapError::Refused(Box::new(command.action), rejection))?;
+    let record = outcome
+        .map_err(|rejection| BootstrapError::Refused(Box::new(command.action), rejection))?;
     let _: Seq = record.seq;
     match record.entry {
         Entry::Command { events, .. } => Ok(events),

@@ -6,7 +6,7 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -70,17 +70,41 @@ impl Metrics {
             ws_slow_disconnects: Gauge::default(),
             ws_invalid_messages: Gauge::default(),
         };
-        registry.register("commands", "Commands decided, by outcome", metrics.commands.clone());
-        registry.register("batch_commands", "Commands per durable batch", metrics.batch_commands.clone());
+        registry.register(
+            "commands",
+            "Commands decided, by outcome",
+            metrics.commands.clone(),
+        );
+        registry.register(
+            "batch_commands",
+            "Commands per durable batch",
+            metrics.batch_commands.clone(),
+        );
         registry.register(
             "commit_seconds",
             "Seconds from submitting a batch until it is durable",
             metrics.commit_seconds.clone(),
         );
-        registry.register("queue_depth", "Requests waiting for the sequencer", metrics.queue_depth.clone());
-        registry.register("http_errors", "HTTP error responses, by code", metrics.http_errors.clone());
-        registry.register("ws_clients", "Connected WebSocket clients", metrics.ws_clients.clone());
-        registry.register("ws_messages", "WebSocket messages queued to clients", metrics.ws_messages.clone());
+        registry.register(
+            "queue_depth",
+            "Requests waiting for the sequencer",
+            metrics.queue_depth.clone(),
+        );
+        registry.register(
+            "http_errors",
+            "HTTP error responses, by code",
+            metrics.http_errors.clone(),
+        );
+        registry.register(
+            "ws_clients",
+            "Connected WebSocket clients",
+            metrics.ws_clients.clone(),
+        );
+        registry.register(
+            "ws_messages",
+            "WebSocket messages queued to clients",
+            metrics.ws_messages.clone(),
+        );
         registry.register(
             "ws_slow_disconnects",
             "WebSocket clients disconnected for falling behind",
@@ -91,7 +115,10 @@ impl Metrics {
             "Invalid WebSocket client messages",
             metrics.ws_invalid_messages.clone(),
         );
-        *metrics.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = registry;
+        *metrics
+            .registry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = registry;
         metrics
     }
 
@@ -117,12 +144,19 @@ impl Metrics {
 
     /// The Prometheus text exposition, with the hub's figures as of now.
     pub fn render(&self, hub: HubStats) -> String {
-        self.ws_clients.set(i64::try_from(hub.clients).unwrap_or(i64::MAX));
-        self.ws_messages.set(i64::try_from(hub.messages_sent).unwrap_or(i64::MAX));
-        self.ws_slow_disconnects.set(i64::try_from(hub.slow_disconnects).unwrap_or(i64::MAX));
-        self.ws_invalid_messages.set(i64::try_from(hub.invalid_messages).unwrap_or(i64::MAX));
+        self.ws_clients
+            .set(i64::try_from(hub.clients).unwrap_or(i64::MAX));
+        self.ws_messages
+            .set(i64::try_from(hub.messages_sent).unwrap_or(i64::MAX));
+        self.ws_slow_disconnects
+            .set(i64::try_from(hub.slow_disconnects).unwrap_or(i64::MAX));
+        self.ws_invalid_messages
+            .set(i64::try_from(hub.invalid_messages).unwrap_or(i64::MAX));
         let mut text = String::new();
-        let registry = self.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let registry = self
+            .registry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &registry);
         text

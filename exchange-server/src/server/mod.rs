@@ -15,7 +15,7 @@ use crate::auth::{AuthError, AuthStore};
 use crate::history::History;
 use crate::http::rate_limit::{RateLimitConfig, RateLimits};
 use crate::hub::{Hub, HubConfig};
-use app::{App, Policy, now_ms};
+use app::{now_ms, App, Policy};
 use bootstrap::{Bootstrap, BootstrapError};
 use exchange_core::log::{EventLog, LogError, SledLog};
 use exchange_core::{Journal, JournalConfig, JournalError};
@@ -184,9 +184,15 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         .map_err(|error| ServeError::Thread(std::io::Error::other(error.to_string())))??;
     let (journal, auth, history) = opened;
     let metrics = Arc::new(Metrics::new());
-    let hub = Hub::new(journal.state(), journal.last_seq(), config.hub.clone());
-    let sequencer = Sequencer::start(journal, history, hub.clone(), Arc::clone(&metrics), config.queue_max)
-        .map_err(ServeError::Thread)?;
+    let hub = Hub::new(journal.state(), journal.last_seq(), config.hub);
+    let sequencer = Sequencer::start(
+        journal,
+        history,
+        hub.clone(),
+        Arc::clone(&metrics),
+        config.queue_max,
+    )
+    .map_err(ServeError::Thread)?;
     let app = Arc::new(App {
         sequencer: sequencer.handle.clone(),
         auth,
@@ -198,10 +204,14 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| ServeError::Listen { addr: config.listen, source })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| ServeError::Listen { addr: config.listen, source })?;
+        .map_err(|source| ServeError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Listen {
+        addr: config.listen,
+        source,
+    })?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let filter = crate::http::filter(Arc::clone(&app));
     let server = tokio::spawn(async move {
@@ -216,7 +226,13 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
     let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app)));
     drop(app);
     tracing::info!(%addr, "serving");
-    Ok(RunningServer { addr, shutdown, server, housekeeping, sequencer })
+    Ok(RunningServer {
+        addr,
+        shutdown,
+        server,
+        housekeeping,
+        sequencer,
+    })
 }
 
 /// Opens the journal and the auth store, bootstraps an empty log, and rebuilds the history.
@@ -227,7 +243,10 @@ fn open(config: &ServeConfig) -> Result<(Journal<SledLog>, AuthStore, History), 
         source,
     })?;
     let log_path = log_dir(data);
-    let log_error = |source: JournalError| ServeError::Log { path: log_path.clone(), source };
+    let log_error = |source: JournalError| ServeError::Log {
+        path: log_path.clone(),
+        source,
+    };
     let (mut journal, recovery) =
         Journal::open_dir(&log_path, config.journal).map_err(log_error)?;
     for (seq, error) in &recovery.refused_snapshots {
@@ -240,11 +259,17 @@ fn open(config: &ServeConfig) -> Result<(Journal<SledLog>, AuthStore, History), 
         "event log opened"
     );
     let auth_path = auth_dir(data);
-    let auth = AuthStore::open(&auth_path).map_err(|source| ServeError::Auth { path: auth_path, source })?;
+    let auth = AuthStore::open(&auth_path).map_err(|source| ServeError::Auth {
+        path: auth_path,
+        source,
+    })?;
     if let Some(bootstrap) = load_bootstrap(&config.bootstrap)? {
         let timestamp_ns = now_ms().saturating_mul(1_000_000);
         if bootstrap.apply(&mut journal, &auth, timestamp_ns, now_ms())? {
-            tracing::info!(records = journal.last_seq(), "bootstrap applied to the empty log");
+            tracing::info!(
+                records = journal.last_seq(),
+                "bootstrap applied to the empty log"
+            );
         }
     }
     let history = rebuild_history(journal.log()).map_err(|e| log_error(e.into()))?;
@@ -256,9 +281,12 @@ fn load_bootstrap(source: &BootstrapSource) -> Result<Option<Bootstrap>, ServeEr
     let text = match source {
         BootstrapSource::Empty => return Ok(None),
         BootstrapSource::Demo => bootstrap::DEMO.to_owned(),
-        BootstrapSource::File(path) => std::fs::read_to_string(path).map_err(|source| {
-            ServeError::BootstrapFile { path: path.clone(), source }
-        })?,
+        BootstrapSource::File(path) => {
+            std::fs::read_to_string(path).map_err(|source| ServeError::BootstrapFile {
+                path: path.clone(),
+                source,
+            })?
+        }
     };
     Ok(Some(Bootstrap::parse(&text)?))
 }
@@ -280,7 +308,8 @@ async fn housekeeping(app: Arc<App>) {
         every.tick().await;
         app.rate_limits.retain_recent();
         let auth = app.auth.clone();
-        let purged = tokio::task::spawn_blocking(move || auth.purge_expired_sessions(now_ms())).await;
+        let purged =
+            tokio::task::spawn_blocking(move || auth.purge_expired_sessions(now_ms())).await;
         match purged {
             Ok(Ok(0)) => {}
             Ok(Ok(count)) => tracing::info!(count, "expired sessions purged"),

@@ -20,9 +20,9 @@ use crate::server::metrics::Metrics;
 use exchange_core::log::{Entry, EventLog, Record, Seq};
 use exchange_core::{AccountId, Command, Journal, Outcome, Rejection, State, Submission};
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver as StdReceiver, SyncSender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, oneshot};
@@ -86,7 +86,10 @@ pub enum QueueError {
 
 impl SequencerHandle {
     /// Queues a command and waits for its durable outcome.
-    pub async fn execute(&self, command: Command) -> Result<Result<Record, CommandError>, QueueError> {
+    pub async fn execute(
+        &self,
+        command: Command,
+    ) -> Result<Result<Record, CommandError>, QueueError> {
         let (reply, outcome) = oneshot::channel();
         self.enqueue(Request::Command { command, reply })?;
         outcome.await.map_err(|_| QueueError::Closed)
@@ -226,7 +229,10 @@ impl<L: EventLog> Worker<L> {
         for request in requests.drain(..) {
             match request {
                 Request::Command { command, reply } => {
-                    submissions.push(Submission { timestamp_ns, command });
+                    submissions.push(Submission {
+                        timestamp_ns,
+                        command,
+                    });
                     replies.push(reply);
                 }
                 Request::Read(read) => reads.push(read),
@@ -268,7 +274,8 @@ impl<L: EventLog> Worker<L> {
                 return Vec::new();
             }
         };
-        self.metrics.observe_batch(submissions.len(), started.elapsed());
+        self.metrics
+            .observe_batch(submissions.len(), started.elapsed());
         let mut records = Vec::with_capacity(outcomes.len());
         for (outcome, reply) in outcomes.into_iter().zip(replies) {
             self.metrics.count_outcome(&outcome);
@@ -280,7 +287,11 @@ impl<L: EventLog> Worker<L> {
     }
 
     /// Applies an accepted record to the history and keeps it for publishing.
-    fn apply(&mut self, outcome: Outcome, records: &mut Vec<Record>) -> Result<Record, CommandError> {
+    fn apply(
+        &mut self,
+        outcome: Outcome,
+        records: &mut Vec<Record>,
+    ) -> Result<Record, CommandError> {
         let record = outcome?;
         self.history.apply(&record);
         records.push(record.clone());
@@ -299,7 +310,7 @@ impl<L: EventLog> Worker<L> {
                 }
             }
         }
-        touched.extend(last_touch.into_iter());
+        touched.extend(last_touch);
         let state = self.journal.state();
         let balances = touched
             .into_iter()
@@ -314,7 +325,9 @@ impl<L: EventLog> Worker<L> {
     fn timestamp_ns(&mut self) -> u64 {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| u64::try_from(since.as_nanos()).unwrap_or(u64::MAX));
+            .map_or(0, |since| {
+                u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+            });
         self.last_timestamp_ns = self.last_timestamp_ns.max(now);
         self.last_timestamp_ns
     }

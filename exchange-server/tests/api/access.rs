@@ -4,7 +4,7 @@
 use crate::support::{Client, TestServer};
 use exchange_server::http::routes::{self, Access};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 /// A path for a route template, with plausible parameters.
 fn concrete(template: &str) -> String {
@@ -34,8 +34,18 @@ async fn every_route_that_is_not_public_needs_authentication() {
         let method = Method::from_bytes(route.method.as_str().as_bytes()).expect("a method");
         let body = (method != Method::GET).then(|| json!({}));
         let (status, body) = anonymous.send(method, &concrete(route.path), body).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {}: {body}", route.method, route.path);
-        assert_eq!(body["error"]["code"], "unauthenticated", "{} {}", route.method, route.path);
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{} {}: {body}",
+            route.method,
+            route.path
+        );
+        assert_eq!(
+            body["error"]["code"], "unauthenticated",
+            "{} {}",
+            route.method, route.path
+        );
         checked += 1;
     }
     assert!(checked >= 25, "only {checked} authenticated routes");
@@ -52,7 +62,8 @@ async fn identity_comes_only_from_the_session() {
     let (status, body) = ann.post("/api/v1/orders", order).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["code"], "invalid_request");
-    let transfer = json!({"to_email": "ann@example.com", "amount": 5, "from_email": "mm1@demo.exchange"});
+    let transfer =
+        json!({"to_email": "ann@example.com", "amount": 5, "from_email": "mm1@demo.exchange"});
     let (status, _) = ann.post("/api/v1/transfers", transfer).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "naming a payer is refused");
     assert_eq!(seq(&ann).await, before, "nothing was logged");
@@ -61,7 +72,10 @@ async fn identity_comes_only_from_the_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_user_cannot_see_or_cancel_another_users_orders() {
     let server = TestServer::start().await;
-    let (ann, bob) = (server.user("ann@example.com").await, server.user("bob@example.com").await);
+    let (ann, bob) = (
+        server.user("ann@example.com").await,
+        server.user("bob@example.com").await,
+    );
     let order = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 10, "quantity": 2, "client_order_id": 7});
     let (status, placed) = bob.post("/api/v1/orders", order).await;
     assert_eq!(status, StatusCode::CREATED, "{placed}");
@@ -77,12 +91,18 @@ async fn one_user_cannot_see_or_cancel_another_users_orders() {
         assert_eq!(body["error"]["code"], "unknown_order");
     }
     let amend = json!({"price": 11, "quantity": 1});
-    let (status, _) = ann.send(Method::PATCH, &format!("/api/v1/orders/{id}"), Some(amend)).await;
+    let (status, _) = ann
+        .send(Method::PATCH, &format!("/api/v1/orders/{id}"), Some(amend))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, open) = ann.get("/api/v1/orders").await;
     assert_eq!(open, json!([]), "ann sees none of bob's orders");
     let (_, open) = bob.get("/api/v1/orders").await;
-    assert_eq!(open.as_array().map(Vec::len), Some(1), "bob's order is still open: {open}");
+    assert_eq!(
+        open.as_array().map(Vec::len),
+        Some(1),
+        "bob's order is still open: {open}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,18 +110,31 @@ async fn cookie_changes_from_another_origin_are_refused() {
     let server = TestServer::start().await;
     let ann = server.user("ann@example.com").await;
     let before = seq(&ann).await;
-    let order = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 10, "quantity": 1});
+    let order =
+        json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 10, "quantity": 1});
     for origin in [Some("http://evil.example"), None] {
-        let mut request = ann.http.post(format!("{}/api/v1/orders", server.base)).json(&order);
+        let mut request = ann
+            .http
+            .post(format!("{}/api/v1/orders", server.base))
+            .json(&order);
         if let Some(origin) = origin {
             request = request.header("origin", origin);
         }
         let response = request.send().await.expect("an answer");
-        assert_eq!(response.status(), StatusCode::FORBIDDEN, "origin {origin:?}");
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "origin {origin:?}"
+        );
         let body: Value = response.json().await.expect("JSON");
         assert_eq!(body["error"]["code"], "csrf");
     }
-    let response = ann.http.get(format!("{}/api/v1/account", server.base)).send().await.expect("an answer");
+    let response = ann
+        .http
+        .get(format!("{}/api/v1/account", server.base))
+        .send()
+        .await
+        .expect("an answer");
     assert_eq!(response.status(), StatusCode::OK, "reads need no Origin");
     assert_eq!(seq(&ann).await, before, "nothing was logged");
 }
@@ -113,10 +146,30 @@ async fn malformed_and_oversized_bodies_are_refused_without_changes() {
     let before = seq(&ann).await;
     let url = format!("{}/api/v1/orders", server.base);
     let cases: [(&str, &str, StatusCode, &str); 4] = [
-        ("{\"ticker\": \"MNAD\",", "application/json", StatusCode::BAD_REQUEST, "invalid_json"),
-        ("{\"ticker\": 5}", "application/json", StatusCode::BAD_REQUEST, "invalid_request"),
-        ("ticker=MNAD", "application/x-www-form-urlencoded", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-        ("{\"ticker\":\"MNAD\",\"side\":\"buy\",\"type\":\"market\",\"quantity\":1,\"price\":5}", "application/json", StatusCode::BAD_REQUEST, "invalid_request"),
+        (
+            "{\"ticker\": \"MNAD\",",
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            "{\"ticker\": 5}",
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            "ticker=MNAD",
+            "application/x-www-form-urlencoded",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "{\"ticker\":\"MNAD\",\"side\":\"buy\",\"type\":\"market\",\"quantity\":1,\"price\":5}",
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
     ];
     for (body, content_type, expected, code) in cases {
         let response = ann
@@ -131,7 +184,9 @@ async fn malformed_and_oversized_bodies_are_refused_without_changes() {
         assert_eq!(response.status(), expected, "{body}");
         let error: Value = response.json().await.expect("JSON");
         assert_eq!(error["error"]["code"], code, "{body}");
-        assert!(error["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
     }
     let huge = format!("{{\"ticker\":\"{}\"}}", "A".repeat(100_000));
     let response = ann
@@ -147,9 +202,15 @@ async fn malformed_and_oversized_bodies_are_refused_without_changes() {
     let error: Value = response.json().await.expect("JSON");
     assert_eq!(error["error"]["code"], "payload_too_large");
     let (status, body) = ann.get("/api/v1/nothing-here").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
     let (status, body) = ann.send(Method::PUT, "/api/v1/orders", None).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed"))
+    );
     assert_eq!(seq(&ann).await, before, "nothing was logged");
 }
 
@@ -173,7 +234,11 @@ async fn login_attempts_are_rate_limited() {
         .await
         .expect("an answer");
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after: u64 = response.headers()["retry-after"].to_str().expect("text").parse().expect("seconds");
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
     assert!(retry_after >= 1);
     let body: Value = response.json().await.expect("JSON");
     assert_eq!(body["error"]["code"], "rate_limited");
@@ -186,22 +251,34 @@ async fn orders_are_rate_limited_per_account() {
     })
     .await;
     let ann = server.user("ann@example.com").await;
-    let order = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 1, "quantity": 1});
+    let order =
+        json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 1, "quantity": 1});
     let mut statuses = Vec::new();
     for _ in 0..4 {
         statuses.push(ann.post("/api/v1/orders", order.clone()).await.0);
     }
-    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
     let (_, open) = ann.get("/api/v1/orders").await;
-    let accepted = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
-    assert_eq!(open.as_array().map(Vec::len), Some(accepted), "refused orders were not placed");
+    let accepted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        open.as_array().map(Vec::len),
+        Some(accepted),
+        "refused orders were not placed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_queue_answers_503_instead_of_growing() {
     let server = TestServer::start_with(|config| config.queue_max = 1).await;
     let bot = server.user("ann@example.com").await.bearer().await;
-    let order = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 1, "quantity": 1});
+    let order =
+        json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 1, "quantity": 1});
     let requests = (0..200).map(|_| {
         let (bot, order) = (bot.clone(), order.clone());
         tokio::spawn(async move { bot.post("/api/v1/orders", order).await })
@@ -219,7 +296,13 @@ async fn a_full_queue_answers_503_instead_of_growing() {
             other => panic!("unexpected {other}: {body}"),
         }
     }
-    assert!(overloaded > 0, "200 concurrent orders never filled a queue of 1");
+    assert!(
+        overloaded > 0,
+        "200 concurrent orders never filled a queue of 1"
+    );
     let (_, account) = bot.get("/api/v1/account").await;
-    assert_eq!(account["orders_open"], accepted, "exactly the accepted orders rest");
+    assert_eq!(
+        account["orders_open"], accepted,
+        "exactly the accepted orders rest"
+    );
 }

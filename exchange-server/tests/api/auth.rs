@@ -14,7 +14,10 @@ async fn signup_logs_in_and_logout_ends_the_session() {
     assert_eq!(session["email"], "ann@example.com", "emails are normalised");
     assert_eq!(session["kind"], "standard");
     let (_, account) = ann.get("/api/v1/account").await;
-    assert_eq!(account["credits_available"], 1_000, "signup credits: {account}");
+    assert_eq!(
+        account["credits_available"], 1_000,
+        "signup credits: {account}"
+    );
     let (status, _) = ann.post("/api/v1/auth/logout", json!(null)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = ann.get("/api/v1/auth/session").await;
@@ -28,32 +31,60 @@ async fn login_checks_the_password_and_duplicates_are_refused() {
     server.user("bob@example.com").await;
     let client = server.client();
     let (status, body) = client
-        .post("/api/v1/auth/signup", json!({"email": "BOB@example.com", "password": "password123"}))
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "BOB@example.com", "password": "password123"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "email_taken");
     let (status, body) = client
-        .post("/api/v1/auth/login", json!({"email": "bob@example.com", "password": "wrong-password"}))
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "bob@example.com", "password": "wrong-password"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"]["code"], "invalid_credentials");
     let (status, body) = client
-        .post("/api/v1/auth/login", json!({"email": "nobody@example.com", "password": "password123"}))
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "nobody@example.com", "password": "password123"}),
+        )
         .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "unknown emails look like wrong passwords");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "unknown emails look like wrong passwords"
+    );
     assert_eq!(body["error"]["code"], "invalid_credentials");
     let (status, body) = client
-        .post("/api/v1/auth/login", json!({"email": "bob@example.com", "password": "password123"}))
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "bob@example.com", "password": "password123"}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = client
-        .post("/api/v1/auth/signup", json!({"email": "not-an-email", "password": "password123"}))
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "not-an-email", "password": "password123"}),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_email")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_email"))
+    );
     let (status, body) = client
-        .post("/api/v1/auth/signup", json!({"email": "short@example.com", "password": "short"}))
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "short@example.com", "password": "short"}),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_password")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_password"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,11 +110,18 @@ async fn api_tokens_work_until_revoked_and_are_listed_without_secrets() {
     let (_, tokens) = ann.get("/api/v1/auth/tokens").await;
     let tokens = tokens.as_array().expect("a list");
     assert_eq!(tokens.len(), 1);
-    assert!(tokens[0].get("token").is_none(), "secrets are shown once: {tokens:?}");
+    assert!(
+        tokens[0].get("token").is_none(),
+        "secrets are shown once: {tokens:?}"
+    );
     let id = tokens[0]["id"].as_u64().expect("an id");
     let bob = server.user("bob@example.com").await;
     let (status, _) = bob.delete(&format!("/api/v1/auth/tokens/{id}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "another user's token cannot be revoked");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another user's token cannot be revoked"
+    );
     let (status, _) = ann.delete(&format!("/api/v1/auth/tokens/{id}")).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = bot.get("/api/v1/account").await;
@@ -98,7 +136,8 @@ async fn websocket_tickets_are_single_use() {
     assert_eq!(status, StatusCode::CREATED);
     let ticket = ticket["ticket"].as_str().expect("a ticket").to_owned();
     let mut ws = server.ws(&format!("?ticket={ticket}")).await;
-    ws.send(json!({"op": "subscribe", "channels": ["account"]})).await;
+    ws.send(json!({"op": "subscribe", "channels": ["account"]}))
+        .await;
     let reply = ws.next().await;
     assert_eq!(reply["type"], "subscribed", "{reply}");
     let again = tokio_tungstenite::connect_async(format!(

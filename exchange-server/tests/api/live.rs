@@ -3,7 +3,7 @@
 
 use crate::support::{TestServer, Ws};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 /// Every message up to and including record `seq`: pings until a pong reports that the
 /// hub has published `seq` (a pong is queued behind everything published before it).
@@ -27,17 +27,32 @@ async fn an_order_appears_on_quotes_book_trades_and_account_channels_in_order() 
     let ann = server.user("ann@example.com").await;
     let bot = ann.bearer().await;
     let (_, ticket) = ann.post("/api/v1/auth/ws-ticket", json!(null)).await;
-    let mut ws = server.ws(&format!("?ticket={}", ticket["ticket"].as_str().expect("a ticket"))).await;
+    let mut ws = server
+        .ws(&format!(
+            "?ticket={}",
+            ticket["ticket"].as_str().expect("a ticket")
+        ))
+        .await;
     let channels = ["quotes:MNAD", "book:MNAD", "trades:MNAD", "account"];
-    ws.send(json!({"op": "subscribe", "channels": channels})).await;
+    ws.send(json!({"op": "subscribe", "channels": channels}))
+        .await;
     let mut greeting = Vec::new();
-    while greeting.iter().filter(|m: &&Value| m["type"] == "subscribed").count() < 4 {
+    while greeting
+        .iter()
+        .filter(|m: &&Value| m["type"] == "subscribed")
+        .count()
+        < 4
+    {
         greeting.push(ws.next().await);
     }
-    assert!(greeting.iter().any(|m| m["type"] == "book_snapshot"), "{greeting:?}");
+    assert!(
+        greeting.iter().any(|m| m["type"] == "book_snapshot"),
+        "{greeting:?}"
+    );
 
     let mm = server.market_maker();
-    let ask = json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 40, "quantity": 2});
+    let ask =
+        json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 40, "quantity": 2});
     let (status, rested) = mm.post("/api/v1/orders", ask).await;
     assert_eq!(status, StatusCode::CREATED, "{rested}");
     let buy = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 40, "quantity": 1});
@@ -46,19 +61,48 @@ async fn an_order_appears_on_quotes_book_trades_and_account_channels_in_order() 
     let seq = traded["seq"].as_u64().expect("a seq");
 
     let messages = collect_through(&mut ws, seq).await;
-    let on = |channel: &str| -> Vec<&Value> { messages.iter().filter(|m| m["channel"] == channel).collect() };
+    let on = |channel: &str| -> Vec<&Value> {
+        messages
+            .iter()
+            .filter(|m| m["channel"] == channel)
+            .collect()
+    };
     let book = on("book:MNAD");
-    assert!(book.iter().any(|m| m["side"] == "sell" && m["price"] == 40 && m["quantity"] == 2), "{book:?}");
-    assert!(book.iter().any(|m| m["side"] == "sell" && m["price"] == 40 && m["quantity"] == 1), "{book:?}");
+    assert!(
+        book.iter()
+            .any(|m| m["side"] == "sell" && m["price"] == 40 && m["quantity"] == 2),
+        "{book:?}"
+    );
+    assert!(
+        book.iter()
+            .any(|m| m["side"] == "sell" && m["price"] == 40 && m["quantity"] == 1),
+        "{book:?}"
+    );
     let trades = on("trades:MNAD");
-    assert!(trades.iter().any(|m| m["type"] == "trade" && m["price"] == 40 && m["quantity"] == 1 && m["seq"] == seq));
+    assert!(trades.iter().any(|m| m["type"] == "trade"
+        && m["price"] == 40
+        && m["quantity"] == 1
+        && m["seq"] == seq));
     let quotes = on("quotes:MNAD");
     assert!(quotes.iter().any(|m| m["ask"]["price"] == 40), "{quotes:?}");
     let account = on("account");
-    assert!(account.iter().any(|m| m["type"] == "fill" && m["role"] == "taker" && m["seq"] == seq), "{account:?}");
-    assert!(account.iter().any(|m| m["type"] == "balance" && m["credits_available"] == 960), "{account:?}");
+    assert!(
+        account
+            .iter()
+            .any(|m| m["type"] == "fill" && m["role"] == "taker" && m["seq"] == seq),
+        "{account:?}"
+    );
+    assert!(
+        account
+            .iter()
+            .any(|m| m["type"] == "balance" && m["credits_available"] == 960),
+        "{account:?}"
+    );
     let sequence: Vec<u64> = messages.iter().filter_map(|m| m["seq"].as_u64()).collect();
-    assert!(sequence.windows(2).all(|w| w[0] <= w[1]), "seq never goes back: {sequence:?}");
+    assert!(
+        sequence.windows(2).all(|w| w[0] <= w[1]),
+        "seq never goes back: {sequence:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,10 +110,14 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
     let server = TestServer::start().await;
     let mm = server.market_maker();
     let mut steady = server.ws("").await;
-    steady.send(json!({"op": "subscribe", "channels": ["book:MNAD", "trades:MNAD"]})).await;
+    steady
+        .send(json!({"op": "subscribe", "channels": ["book:MNAD", "trades:MNAD"]}))
+        .await;
     steady.until("book_snapshot").await;
     let mut dropped = server.ws("").await;
-    dropped.send(json!({"op": "subscribe", "channels": ["book:MNAD", "trades:MNAD"]})).await;
+    dropped
+        .send(json!({"op": "subscribe", "channels": ["book:MNAD", "trades:MNAD"]}))
+        .await;
     dropped.until("book_snapshot").await;
 
     let place = |price: u64| json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": price, "quantity": 1});
@@ -82,7 +130,11 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
         let (_, placed) = mm.post("/api/v1/orders", place(price)).await;
         last = placed["seq"].as_u64().expect("a seq");
     }
-    let since = seen_before.iter().filter_map(|m| m["seq"].as_u64()).max().expect("a message");
+    let since = seen_before
+        .iter()
+        .filter_map(|m| m["seq"].as_u64())
+        .max()
+        .expect("a message");
     let mut resumed = server.ws("").await;
     resumed
         .send(json!({"op": "subscribe", "channels": ["book:MNAD", "trades:MNAD"], "since": since}))
@@ -90,13 +142,62 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
     let replayed: Vec<Value> = collect_through(&mut resumed, last)
         .await
         .into_iter()
-        .filter(|m| m["seq"].as_u64().is_some_and(|s| s > since) && m.get("channel").is_some() && m["type"] != "subscribed")
+        .filter(|m| {
+            m["seq"].as_u64().is_some_and(|s| s > since)
+                && m.get("channel").is_some()
+                && m["type"] != "subscribed"
+        })
         .collect();
     let expected: Vec<Value> = collect_through(&mut steady, last)
         .await
         .into_iter()
-        .filter(|m| m["seq"].as_u64().is_some_and(|s| s > since) && m["type"] != "subscribed" && m["type"] != "book_snapshot")
+        .filter(|m| {
+            m["seq"].as_u64().is_some_and(|s| s > since)
+                && m["type"] != "subscribed"
+                && m["type"] != "book_snapshot"
+        })
         .collect();
     assert!(!expected.is_empty());
-    assert_eq!(replayed, expected, "the resumed client got exactly what the steady one got after {since}");
+    assert_eq!(
+        replayed, expected,
+        "the resumed client got exactly what the steady one got after {since}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_and_oversized_messages_get_errors_and_the_socket_stays_usable() {
+    let server = TestServer::start().await;
+    let mut ws = server.ws("").await;
+    let cases = [
+        ("{\"op\": ".to_owned(), "invalid_json"),
+        (
+            json!({"op": "subscribe", "channels": ["quotes:NOPE"]}).to_string(),
+            "unknown_channel",
+        ),
+        (
+            json!({"op": "subscribe", "channels": ["account"]}).to_string(),
+            "unauthenticated",
+        ),
+        (
+            format!("{{\"op\":\"ping\",\"pad\":\"{}\"}}", "x".repeat(10_000)),
+            "message_too_large",
+        ),
+    ];
+    for (text, code) in cases {
+        ws.send_text(text).await;
+        let reply = ws.next().await;
+        assert_eq!(
+            (reply["type"].as_str(), reply["code"].as_str()),
+            (Some("error"), Some(code)),
+            "{reply}"
+        );
+        assert!(reply["seq"].is_u64(), "errors carry the seq too: {reply}");
+    }
+    ws.send(json!({"op": "subscribe", "channels": ["quotes:MNAD"]}))
+        .await;
+    let replies = ws.until("quote").await;
+    assert!(
+        replies.iter().any(|m| m["type"] == "subscribed"),
+        "{replies:?}"
+    );
 }

@@ -9,7 +9,8 @@ async fn an_order_rests_is_amended_cancelled_and_a_marketable_one_fills() {
     let server = TestServer::start().await;
     let ann = server.user("ann@example.com").await;
     let mm = server.market_maker();
-    let ask = json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 35, "quantity": 3});
+    let ask =
+        json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 35, "quantity": 3});
     let (status, placed) = mm.post("/api/v1/orders", ask).await;
     assert_eq!(status, StatusCode::CREATED, "{placed}");
     let bid = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 30, "quantity": 5, "client_order_id": 1});
@@ -18,12 +19,26 @@ async fn an_order_rests_is_amended_cancelled_and_a_marketable_one_fills() {
     assert_eq!(placed["order"]["status"], "open");
     let id = placed["order"]["id"].as_u64().expect("an id");
     let (_, depth) = ann.get("/api/v1/tickers/MNAD/depth?levels=5").await;
-    assert_eq!(depth["bids"], json!([{"price": 30, "quantity": 5, "orders": 1}]), "{depth}");
+    assert_eq!(
+        depth["bids"],
+        json!([{"price": 30, "quantity": 5, "orders": 1}]),
+        "{depth}"
+    );
     let (_, account) = ann.get("/api/v1/account").await;
-    assert_eq!((account["credits_available"].as_u64(), account["credits_held"].as_u64()), (Some(850), Some(150)));
+    assert_eq!(
+        (
+            account["credits_available"].as_u64(),
+            account["credits_held"].as_u64()
+        ),
+        (Some(850), Some(150))
+    );
 
     let (status, amended) = ann
-        .send(Method::PATCH, &format!("/api/v1/orders/{id}"), Some(json!({"price": 30, "quantity": 2})))
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/orders/{id}"),
+            Some(json!({"price": 30, "quantity": 2})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{amended}");
     assert_eq!(amended["order"]["remaining"], 2);
@@ -45,7 +60,10 @@ async fn an_order_rests_is_amended_cancelled_and_a_marketable_one_fills() {
     assert_eq!(filled["fills"][0]["quantity"], 2);
     let (_, account) = ann.get("/api/v1/account").await;
     assert_eq!(account["credits_available"], 1_000 - 70);
-    assert_eq!(account["positions"], json!([{"symbol": "MNAD", "available": 2, "held": 0}]));
+    assert_eq!(
+        account["positions"],
+        json!([{"symbol": "MNAD", "available": 2, "held": 0}])
+    );
     let (_, trades) = ann.get("/api/v1/tickers/MNAD/trades").await;
     assert_eq!(trades[0]["price"], 35);
     let (_, fills) = ann.get("/api/v1/account/fills").await;
@@ -61,70 +79,180 @@ async fn engine_rejections_have_their_status_and_code() {
     let server = TestServer::start().await;
     let ann = server.user("ann@example.com").await;
     let cases = [
-        (json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5000, "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "insufficient_credits"),
-        (json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 5, "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "insufficient_shares"),
-        (json!({"ticker": "MNAD", "side": "buy", "type": "market", "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "no_liquidity"),
-        (json!({"ticker": "NOPE", "side": "buy", "type": "limit", "price": 5, "quantity": 1}), StatusCode::NOT_FOUND, "unknown_ticker"),
-        (json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5, "quantity": 0}), StatusCode::BAD_REQUEST, "invalid_quantity"),
-        (json!({"ticker": "mnad!", "side": "buy", "type": "limit", "price": 5, "quantity": 1}), StatusCode::BAD_REQUEST, "invalid_symbol"),
-        (json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5, "quantity": 1, "time_in_force": "ioc", "post_only": true}), StatusCode::BAD_REQUEST, "invalid_request"),
+        (
+            json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5000, "quantity": 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "insufficient_credits",
+        ),
+        (
+            json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 5, "quantity": 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "insufficient_shares",
+        ),
+        (
+            json!({"ticker": "MNAD", "side": "buy", "type": "market", "quantity": 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no_liquidity",
+        ),
+        (
+            json!({"ticker": "NOPE", "side": "buy", "type": "limit", "price": 5, "quantity": 1}),
+            StatusCode::NOT_FOUND,
+            "unknown_ticker",
+        ),
+        (
+            json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5, "quantity": 0}),
+            StatusCode::BAD_REQUEST,
+            "invalid_quantity",
+        ),
+        (
+            json!({"ticker": "mnad!", "side": "buy", "type": "limit", "price": 5, "quantity": 1}),
+            StatusCode::BAD_REQUEST,
+            "invalid_symbol",
+        ),
+        (
+            json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5, "quantity": 1, "time_in_force": "ioc", "post_only": true}),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
     ];
     for (order, status, code) in cases {
         let (got, body) = ann.post("/api/v1/orders", order.clone()).await;
-        assert_eq!((got, body["error"]["code"].as_str()), (status, Some(code)), "{order}: {body}");
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{order}: {body}"
+        );
     }
     let (_, account) = ann.get("/api/v1/account").await;
-    assert_eq!(account["credits_available"], 1_000, "refusals changed nothing");
+    assert_eq!(
+        account["credits_available"], 1_000,
+        "refusals changed nothing"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transfers_alerts_orchestrator_and_admin() {
     let server = TestServer::start().await;
-    let (ann, bob) = (server.user("ann@example.com").await, server.user("bob@example.com").await);
+    let (ann, bob) = (
+        server.user("ann@example.com").await,
+        server.user("bob@example.com").await,
+    );
     let (status, alert) = bob
-        .send(Method::PUT, "/api/v1/alerts/above", Some(json!({"threshold": 1_050})))
+        .send(
+            Method::PUT,
+            "/api/v1/alerts/above",
+            Some(json!({"threshold": 1_050})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{alert}");
-    assert_eq!(alert, json!({"direction": "above", "threshold": 1050, "armed": true}));
-    let (status, sent) = ann.post("/api/v1/transfers", json!({"to_email": "BOB@example.com", "amount": 100})).await;
+    assert_eq!(
+        alert,
+        json!({"direction": "above", "threshold": 1050, "armed": true})
+    );
+    let (status, sent) = ann
+        .post(
+            "/api/v1/transfers",
+            json!({"to_email": "BOB@example.com", "amount": 100}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{sent}");
     let (_, transfers) = bob.get("/api/v1/account/transfers").await;
-    assert_eq!((transfers[0]["direction"].as_str(), transfers[0]["amount"].as_u64()), (Some("in"), Some(100)));
+    assert_eq!(
+        (
+            transfers[0]["direction"].as_str(),
+            transfers[0]["amount"].as_u64()
+        ),
+        (Some("in"), Some(100))
+    );
     let (_, alerts) = bob.get("/api/v1/alerts").await;
     assert_eq!(alerts[0]["armed"], false, "the alert fired: {alerts}");
-    let (status, body) = ann.post("/api/v1/transfers", json!({"to_email": "nobody@example.com", "amount": 1})).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_user")));
+    let (status, body) = ann
+        .post(
+            "/api/v1/transfers",
+            json!({"to_email": "nobody@example.com", "amount": 1}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_user"))
+    );
 
     let orchestrator = server.orchestrator();
     let (status, created) = orchestrator
-        .post("/api/v1/orchestrator/accounts", json!({"initial_credits": 150}))
+        .post(
+            "/api/v1/orchestrator/accounts",
+            json!({"initial_credits": 150}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    let trader = crate::support::Client { token: created["token"].as_str().map(str::to_owned), ..server.client() };
+    let trader = crate::support::Client {
+        token: created["token"].as_str().map(str::to_owned),
+        ..server.client()
+    };
     let (_, account) = trader.get("/api/v1/account").await;
     assert_eq!(account["credits_available"], 150);
     let (_, accounts) = orchestrator.get("/api/v1/orchestrator/accounts").await;
     assert_eq!(accounts.as_array().map(Vec::len), Some(1));
-    let (status, body) = ann.post("/api/v1/orchestrator/liquidate-all", json!(null)).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_orchestrator")));
+    let (status, body) = ann
+        .post("/api/v1/orchestrator/liquidate-all", json!(null))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_orchestrator"))
+    );
     let id = created["account_id"].as_u64().expect("an id");
     let (status, body) = orchestrator
-        .post(&format!("/api/v1/orchestrator/accounts/{id}/liquidate"), json!(null))
+        .post(
+            &format!("/api/v1/orchestrator/accounts/{id}/liquidate"),
+            json!(null),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = trader.get("/api/v1/account").await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "a liquidated account's token is revoked");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a liquidated account's token is revoked"
+    );
 
-    let (status, body) = ann.post("/api/v1/admin/deposits", json!({"email": "ann@example.com", "amount": 5})).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_admin")));
+    let (status, body) = ann
+        .post(
+            "/api/v1/admin/deposits",
+            json!({"email": "ann@example.com", "amount": 5}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_admin"))
+    );
     let admin = server.admin().await;
-    let (status, body) = admin.post("/api/v1/admin/tickers", json!({"symbol": "ACME"})).await;
+    let (status, body) = admin
+        .post("/api/v1/admin/tickers", json!({"symbol": "ACME"}))
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, _) = admin.post("/api/v1/admin/shares", json!({"email": "ann@example.com", "ticker": "ACME", "quantity": 10})).await;
+    let (status, _) = admin
+        .post(
+            "/api/v1/admin/shares",
+            json!({"email": "ann@example.com", "ticker": "ACME", "quantity": 10}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, body) = admin.send(Method::PUT, "/api/v1/admin/tickers/ACME/status", Some(json!({"status": "closed"}))).await;
-    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("closed")));
-    let sell = json!({"ticker": "ACME", "side": "sell", "type": "limit", "price": 5, "quantity": 1});
+    let (status, body) = admin
+        .send(
+            Method::PUT,
+            "/api/v1/admin/tickers/ACME/status",
+            Some(json!({"status": "closed"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("closed"))
+    );
+    let sell =
+        json!({"ticker": "ACME", "side": "sell", "type": "limit", "price": 5, "quantity": 1});
     let (status, body) = ann.post("/api/v1/orders", sell).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("market_closed")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("market_closed"))
+    );
 }

@@ -4,7 +4,7 @@
 use exchange_server::server::{self, BootstrapSource, RunningServer, ServeConfig};
 use futures_util::{SinkExt, StreamExt};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -27,7 +27,10 @@ pub struct TestServer {
 
 /// A configuration for tests: the demo bootstrap, fast limits unless a test says otherwise.
 pub fn config(data: &Path) -> ServeConfig {
-    let mut config = ServeConfig::new(data.to_path_buf(), "127.0.0.1:0".parse().expect("an address"));
+    let mut config = ServeConfig::new(
+        data.to_path_buf(),
+        "127.0.0.1:0".parse().expect("an address"),
+    );
     config.bootstrap = BootstrapSource::Demo;
     config
 }
@@ -58,7 +61,9 @@ impl TestServer {
         if let Some(running) = self.running.take() {
             running.stop().await;
         }
-        let running = server::start(config(&self.data)).await.expect("the server restarts");
+        let running = server::start(config(&self.data))
+            .await
+            .expect("the server restarts");
         self.base = format!("http://{}", running.addr);
         self.running = Some(running);
     }
@@ -79,7 +84,10 @@ impl TestServer {
     pub async fn user(&self, email: &str) -> Client {
         let client = self.client();
         let (status, body) = client
-            .post("/api/v1/auth/signup", json!({"email": email, "password": "password123"}))
+            .post(
+                "/api/v1/auth/signup",
+                json!({"email": email, "password": "password123"}),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "signup of {email}: {body}");
         client
@@ -88,14 +96,16 @@ impl TestServer {
     /// A bearer client for the demo's first market maker (`mm1@demo.exchange`).
     pub fn market_maker(&self) -> Client {
         let mut client = self.client();
-        client.token = Some("d3e0000000000000000000000000000000000000000000000000000000000001".into());
+        client.token =
+            Some("d3e0000000000000000000000000000000000000000000000000000000000001".into());
         client
     }
 
     /// A bearer client for the demo's orchestrator.
     pub fn orchestrator(&self) -> Client {
         let mut client = self.client();
-        client.token = Some("d3e0000000000000000000000000000000000000000000000000000000000003".into());
+        client.token =
+            Some("d3e0000000000000000000000000000000000000000000000000000000000003".into());
         client
     }
 
@@ -103,7 +113,10 @@ impl TestServer {
     pub async fn admin(&self) -> Client {
         let client = self.client();
         let (status, body) = client
-            .post("/api/v1/auth/login", json!({"email": "admin@demo.exchange", "password": "demo-admin-password"}))
+            .post(
+                "/api/v1/auth/login",
+                json!({"email": "admin@demo.exchange", "password": "demo-admin-password"}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "admin login: {body}");
         client
@@ -112,7 +125,9 @@ impl TestServer {
     /// A WebSocket to `/ws`, with `extra` appended to the URL (e.g. `?ticket=...`).
     pub async fn ws(&self, extra: &str) -> Ws {
         let url = format!("{}/ws{extra}", self.base.replace("http://", "ws://"));
-        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("the socket connects");
+        let (socket, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("the socket connects");
         Ws { socket }
     }
 }
@@ -131,7 +146,12 @@ pub struct Client {
 impl Client {
     /// Sends a request with an optional JSON body and the server's own Origin; returns
     /// the status and the body as JSON (`null` if empty or not JSON).
-    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -165,7 +185,9 @@ impl Client {
 
     /// A new API token for this client's user, as a bearer client.
     pub async fn bearer(&self) -> Client {
-        let (status, body) = self.post("/api/v1/auth/tokens", json!({"name": "test"})).await;
+        let (status, body) = self
+            .post("/api/v1/auth/tokens", json!({"name": "test"}))
+            .await;
         assert_eq!(status, StatusCode::CREATED, "token: {body}");
         Client {
             http: reqwest::Client::new(),
@@ -191,7 +213,10 @@ impl Ws {
 
     /// Sends raw text.
     pub async fn send_text(&mut self, text: String) {
-        self.socket.send(Message::text(text)).await.expect("the text is sent");
+        self.socket
+            .send(Message::text(text))
+            .await
+            .expect("the text is sent");
     }
 
     /// The next JSON text message, skipping pings; panics after [`WS_WAIT`].

@@ -1,7 +1,7 @@
 //! `/api/v1/account`: the caller's own balances, positions, fills and transfers.
 
 use super::market::LimitQuery;
-use super::{Route, route};
+use super::{route, Route};
 use crate::auth::Email;
 use crate::http::error::ApiError;
 use crate::http::reply;

@@ -3,13 +3,15 @@
 
 use super::market::{summary, ticker_id};
 use super::transfers::user_account;
-use super::{Route, route};
+use super::{route, Route};
 use crate::http::error::ApiError;
 use crate::http::reply;
 use crate::http::request::ApiRequest;
-use crate::server::app::{App, now_ms};
+use crate::server::app::{now_ms, App};
 use crate::wire::WireTickerStatus;
-use exchange_core::{AccountId, AccountKind, Action, Command, Credits, Quantity, Rejection, Symbol};
+use exchange_core::{
+    AccountId, AccountKind, Action, Command, Credits, Quantity, Rejection, Symbol,
+};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use warp::reply::Response;
@@ -107,7 +109,9 @@ fn target(app: &App, email: Option<&str>, account_id: Option<u32>) -> Result<Acc
     match (email, account_id) {
         (Some(email), None) => user_account(app, email),
         (None, Some(id)) => Ok(AccountId(id)),
-        _ => Err(ApiError::invalid("give exactly one of `email` and `account_id`")),
+        _ => Err(ApiError::invalid(
+            "give exactly one of `email` and `account_id`",
+        )),
     }
 }
 

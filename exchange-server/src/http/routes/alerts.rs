@@ -1,13 +1,13 @@
 //! `/api/v1/alerts`: balance alerts on the caller's own account.
 
 use super::account::AlertBody;
-use super::{Route, route};
+use super::{route, Route};
 use crate::http::error::ApiError;
 use crate::http::reply;
 use crate::http::request::ApiRequest;
 use crate::server::app::App;
 use crate::wire::WireAlertDirection;
-use exchange_core::{AlertDirection, Action, Command, Credits};
+use exchange_core::{Action, AlertDirection, Command, Credits};
 use serde::Deserialize;
 use std::sync::Arc;
 use warp::reply::Response;
@@ -31,8 +31,12 @@ struct SetAlert {
 /// The direction named by the path.
 fn direction(request: &ApiRequest) -> Result<AlertDirection, ApiError> {
     let raw = request.params.first().map_or("", String::as_str);
-    let wire: WireAlertDirection = serde_json::from_value(serde_json::Value::from(raw))
-        .map_err(|_| ApiError::invalid(format!("the direction must be `below` or `above`, not `{raw}`")))?;
+    let wire: WireAlertDirection =
+        serde_json::from_value(serde_json::Value::from(raw)).map_err(|_| {
+            ApiError::invalid(format!(
+                "the direction must be `below` or `above`, not `{raw}`"
+            ))
+        })?;
     Ok(wire.into())
 }
 

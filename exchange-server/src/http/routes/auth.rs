@@ -1,21 +1,21 @@
 //! `/api/v1/auth`: signup, login, logout, the current session, API tokens and WebSocket
 //! tickets.
 
-use super::{Route, route};
-use crate::auth::{Email, User, check_password_policy, hash_password};
+use super::{route, Route};
+use crate::auth::{check_password_policy, hash_password, Email, User};
 use crate::http::blocking;
 use crate::http::error::ApiError;
-use crate::http::identity::{Via, clear_session_cookie, set_session_cookie};
+use crate::http::identity::{clear_session_cookie, set_session_cookie, Via};
 use crate::http::reply;
 use crate::http::request::ApiRequest;
-use crate::server::app::{App, now_ms};
+use crate::server::app::{now_ms, App};
 use crate::wire::WireAccountKind;
-use exchange_core::{AccountId, AccountKind, Action, Command, Credits, Event};
 use exchange_core::log::{Entry, Record};
+use exchange_core::{AccountId, AccountKind, Action, Command, Credits, Event};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use warp::http::StatusCode;
 use warp::http::header::{HeaderValue, SET_COOKIE};
+use warp::http::StatusCode;
 use warp::reply::Response;
 
 /// The routes of this family.
@@ -71,7 +71,8 @@ async fn signup(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError
 /// Hashes the password, opens the account (funded with the signup credits) through the
 /// log, then stores the user.
 async fn create_user(app: &App, email: &Email, password: String) -> Result<User, ApiError> {
-    let password_hash = blocking("password hashing stopped", move || hash_password(&password)).await?;
+    let password_hash =
+        blocking("password hashing stopped", move || hash_password(&password)).await?;
     let kind = AccountKind::Standard;
     let record = app
         .execute(Command::operator(Action::CreateAccount { kind }))
@@ -80,8 +81,11 @@ async fn create_user(app: &App, email: &Email, password: String) -> Result<User,
         .ok_or_else(|| ApiError::internal("signup", &"the account was not created"))?;
     if app.policy.signup_credits > 0 {
         let amount = Credits(app.policy.signup_credits);
-        app.execute(Command::operator(Action::DepositCredits { account, amount }))
-            .await?;
+        app.execute(Command::operator(Action::DepositCredits {
+            account,
+            amount,
+        }))
+        .await?;
     }
     let user = User {
         email: email.clone(),
@@ -92,7 +96,10 @@ async fn create_user(app: &App, email: &Email, password: String) -> Result<User,
     };
     let auth = app.auth.clone();
     let stored = user.clone();
-    blocking("storing the user stopped", move || auth.insert_user(&stored)).await?;
+    blocking("storing the user stopped", move || {
+        auth.insert_user(&stored)
+    })
+    .await?;
     Ok(user)
 }
 
@@ -113,15 +120,20 @@ async fn login(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError>
         .auth_attempt(request.remote.map(|r| r.ip()), &credentials.email)?;
     let email = Email::parse(&credentials.email)?;
     let auth = app.auth.clone();
-    let user = blocking("password check stopped", move || auth.verify_login(&email, &credentials.password)).await?;
+    let user = blocking("password check stopped", move || {
+        auth.verify_login(&email, &credentials.password)
+    })
+    .await?;
     start_session(&app, &user, StatusCode::OK).await
 }
 
 /// Creates a session for `user` and answers it with the cookie.
 async fn start_session(app: &App, user: &User, status: StatusCode) -> Result<Response, ApiError> {
     let (auth, account, ttl_ms) = (app.auth.clone(), user.account, app.policy.session_ttl_ms);
-    let (secret, session) =
-        blocking("creating the session stopped", move || auth.create_session(account, now_ms(), ttl_ms)).await?;
+    let (secret, session) = blocking("creating the session stopped", move || {
+        auth.create_session(account, now_ms(), ttl_ms)
+    })
+    .await?;
     let body = SessionBody {
         email: Some(user.email.clone()),
         account_id: user.account,
@@ -148,7 +160,10 @@ async fn logout(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError
         ));
     };
     let (auth, secret) = (app.auth.clone(), secret.clone());
-    blocking("ending the session stopped", move || auth.revoke_session(&secret)).await?;
+    blocking("ending the session stopped", move || {
+        auth.revoke_session(&secret)
+    })
+    .await?;
     let mut response = reply::no_content();
     insert_cookie(&mut response, &clear_session_cookie(app.policy.secure))?;
     Ok(response)
@@ -190,8 +205,10 @@ struct TokenBody {
 async fn create_token(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
     let NewToken { name } = request.json()?;
     let (auth, account) = (app.auth.clone(), request.caller()?.account);
-    let (secret, info) =
-        blocking("creating the token stopped", move || auth.create_api_token(account, &name, now_ms())).await?;
+    let (secret, info) = blocking("creating the token stopped", move || {
+        auth.create_api_token(account, &name, now_ms())
+    })
+    .await?;
     Ok(reply::created(&TokenBody {
         id: info.id,
         name: info.name,
@@ -217,7 +234,10 @@ async fn list_tokens(app: Arc<App>, request: ApiRequest) -> Result<Response, Api
 async fn revoke_token(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
     let id: u64 = request.param(0, "id")?;
     let (auth, account) = (app.auth.clone(), request.caller()?.account);
-    blocking("revoking the token stopped", move || auth.revoke_api_token(account, id)).await?;
+    blocking("revoking the token stopped", move || {
+        auth.revoke_api_token(account, id)
+    })
+    .await?;
     Ok(reply::no_content())
 }
 
@@ -231,7 +251,9 @@ struct TicketBody {
 async fn ws_ticket(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
     let now = now_ms();
     let ttl = app.policy.ticket_ttl_ms;
-    let ticket = app.auth.create_ticket(request.caller()?.account, now, ttl)?;
+    let ticket = app
+        .auth
+        .create_ticket(request.caller()?.account, now, ttl)?;
     Ok(reply::created(&TicketBody {
         ticket: ticket.as_str().to_owned(),
         expires_ms: now + ttl,

@@ -1,11 +1,11 @@
 //! `/api/v1/tickers`: public market data.
 
-use super::{Route, route};
+use super::{route, Route};
 use crate::history::{DayStats, Interval};
 use crate::http::error::ApiError;
 use crate::http::reply;
 use crate::http::request::ApiRequest;
-use crate::server::app::{App, now_ms};
+use crate::server::app::{now_ms, App};
 use crate::server::sequencer::ReadSide;
 use crate::wire::{Level, WireTickerStatus};
 use exchange_core::limits::DEPTH_LEVELS_MAX;
@@ -261,7 +261,10 @@ async fn candles(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiErro
     let candles = app
         .read(move |side| {
             let id = ticker_id(side, symbol)?;
-            Ok::<_, ApiError>(side.history.candles(id, interval, from, to, HISTORY_ROWS_MAX))
+            Ok::<_, ApiError>(
+                side.history
+                    .candles(id, interval, from, to, HISTORY_ROWS_MAX),
+            )
         })
         .await??;
     Ok(reply::ok(&candles))

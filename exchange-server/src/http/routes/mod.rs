@@ -154,7 +154,11 @@ pub async fn dispatch(app: Arc<App>, routes: Arc<Vec<Route>>, mut request: ApiRe
 }
 
 /// The caller, required for [`Access::Authenticated`] routes.
-fn authenticate(app: &App, access: Access, request: &ApiRequest) -> Result<Option<Caller>, ApiError> {
+fn authenticate(
+    app: &App,
+    access: Access,
+    request: &ApiRequest,
+) -> Result<Option<Caller>, ApiError> {
     match access {
         Access::Public => Ok(None),
         Access::Authenticated => app.caller(request).map(Some),
@@ -179,14 +183,22 @@ mod tests {
         let cases = [
             ("/api/v1/orders", "/api/v1/orders", Some(vec![])),
             ("/api/v1/orders", "/api/v1/orders/", Some(vec![])),
-            ("/api/v1/orders/{id}", "/api/v1/orders/12", Some(vec!["12".to_owned()])),
+            (
+                "/api/v1/orders/{id}",
+                "/api/v1/orders/12",
+                Some(vec!["12".to_owned()]),
+            ),
             ("/api/v1/orders/{id}", "/api/v1/orders", None),
             ("/api/v1/orders/{id}", "/api/v1/orders/12/x", None),
             ("/api/v1/orders/{id}", "/api/v1/orders//", None),
             ("/api/v1/orders", "/api/v1/ordersx", None),
         ];
         for (template, path, expected) in cases {
-            assert_eq!(match_path(template, path), expected, "{template} against {path}");
+            assert_eq!(
+                match_path(template, path),
+                expected,
+                "{template} against {path}"
+            );
         }
     }
 

@@ -4,13 +4,13 @@
 //! for it, which the orchestrator hands to the bot that trades with it. Liquidating it
 //! closes it in the engine and revokes its tokens.
 
-use super::account::{AccountBody, account_body};
-use super::{Route, route};
+use super::account::{account_body, AccountBody};
+use super::{route, Route};
 use crate::http::blocking;
 use crate::http::error::ApiError;
 use crate::http::reply;
 use crate::http::request::ApiRequest;
-use crate::server::app::{App, now_ms};
+use crate::server::app::{now_ms, App};
 use exchange_core::log::{Entry, Record};
 use exchange_core::{AccountId, Action, Command, Credits, Event};
 use serde::{Deserialize, Serialize};
@@ -94,7 +94,10 @@ async fn liquidate(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiEr
     let account = AccountId(request.param(0, "id")?);
     let orchestrator = request.caller()?.account;
     let record = app
-        .execute(Command::by(orchestrator, Action::LiquidateAccount { account }))
+        .execute(Command::by(
+            orchestrator,
+            Action::LiquidateAccount { account },
+        ))
         .await?;
     finish(&app, &record).await
 }

@@ -4,7 +4,7 @@
 //! `unknown_order`), so nobody learns which order ids belong to whom.
 
 use super::market::ticker_id;
-use super::{Route, route};
+use super::{route, Route};
 use crate::history::{Fill, OrderRecord};
 use crate::http::error::ApiError;
 use crate::http::reply;
@@ -85,7 +85,8 @@ impl PlaceOrder {
     fn order_type(&self) -> Result<OrderType, ApiError> {
         match self.kind {
             Kind::Market => {
-                if self.price.is_some() || self.time_in_force.is_some() || self.post_only.is_some() {
+                if self.price.is_some() || self.time_in_force.is_some() || self.post_only.is_some()
+                {
                     return Err(ApiError::invalid(
                         "a market order takes no `price`, `time_in_force` or `post_only`",
                     ));
@@ -167,7 +168,10 @@ async fn amend(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError>
         price: Price(price),
         quantity: Quantity(quantity),
     };
-    let record = app.execute(Command::by(account, action)).await.map_err(hide_others)?;
+    let record = app
+        .execute(Command::by(account, action))
+        .await
+        .map_err(hide_others)?;
     answer(&app, record, account, StatusCode::OK).await
 }
 
@@ -181,7 +185,11 @@ async fn cancel_by_client_id(app: Arc<App>, request: ApiRequest) -> Result<Respo
     cancel_one(&app, &request, order).await
 }
 
-async fn cancel_one(app: &App, request: &ApiRequest, order: OrderRef) -> Result<Response, ApiError> {
+async fn cancel_one(
+    app: &App,
+    request: &ApiRequest,
+    order: OrderRef,
+) -> Result<Response, ApiError> {
     let account = request.caller()?.account;
     app.rate_limits.order(account)?;
     let record = app
@@ -226,7 +234,11 @@ async fn cancel_all(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiE
     let ids = cancelled_orders(&record);
     let seq = (!ids.is_empty()).then_some(record.seq);
     let cancelled = app
-        .read(move |side| ids.iter().filter_map(|&id| side.history.order(id)).collect())
+        .read(move |side| {
+            ids.iter()
+                .filter_map(|&id| side.history.order(id))
+                .collect()
+        })
         .await?;
     Ok(reply::ok(&CancelledBody { seq, cancelled }))
 }
@@ -373,7 +385,10 @@ async fn answer(
                 time_ms: record.timestamp_ns / 1_000_000,
                 order,
                 fills,
-                events: events.iter().map(|event| WireEvent::new(event, symbol_of)).collect(),
+                events: events
+                    .iter()
+                    .map(|event| WireEvent::new(event, symbol_of))
+                    .collect(),
             }
         })
         .await?;

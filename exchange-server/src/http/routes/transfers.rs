@@ -1,6 +1,6 @@
 //! `/api/v1/transfers`: send credits to another user, named by email.
 
-use super::{Route, route};
+use super::{route, Route};
 use crate::auth::Email;
 use crate::http::error::ApiError;
 use crate::http::reply;
