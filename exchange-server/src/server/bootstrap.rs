@@ -240,3 +240,33 @@ fn run<L: EventLog>(
         Entry::Checkpoint { .. } => unreachable!("a command's outcome is a command record"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_parses() {
+        let demo = Bootstrap::parse(DEMO).expect("the demo is valid");
+        assert_eq!(demo.tickers.len(), 1);
+        assert_eq!(demo.users.len(), 4);
+        let kinds: Vec<BootstrapKind> = demo.users.iter().map(|u| u.kind).collect();
+        assert!(kinds.contains(&BootstrapKind::Admin));
+        assert!(kinds.contains(&BootstrapKind::Orchestrator));
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        let cases = [
+            ("[[tickers]]\nsymbol = \"bad symbol\"\n", "symbol"),
+            ("[[users]]\nemail = \"nope\"\npassword = \"long enough\"\n", "email"),
+            ("[[users]]\nemail = \"a@b.example\"\npassword = \"short\"\n", "a@b.example"),
+            ("[[users]]\nemail = \"a@b.example\"\npassword = \"long enough\"\napi_token = \"XYZ\"\n", "api_token"),
+            ("[[tickers]]\nsymbol = \"OK\"\ncolour = \"red\"\n", "colour"),
+        ];
+        for (text, mentioned) in cases {
+            let error = Bootstrap::parse(text).expect_err(text).to_string();
+            assert!(error.contains(mentioned), "{text}: {error}");
+        }
+    }
+}

@@ -147,3 +147,36 @@ async fn websocket_tickets_are_single_use() {
     .await;
     assert!(again.is_err(), "a used ticket is refused");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_admin_is_made_from_the_command_line() {
+    use exchange_server::cli::admin::{AdminCommand, CreateUserArgs, KindArg, run};
+    let dir = tempfile::tempdir().expect("a directory");
+    let data = dir.path().join("data");
+    let args = CreateUserArgs {
+        data: data.clone(),
+        email: "Root@Example.com".into(),
+        password: "root-password".into(),
+        kind: KindArg::Admin,
+    };
+    let mut out = Vec::new();
+    run(&AdminCommand::CreateUser(args), &mut out).expect("the admin is created");
+    assert!(String::from_utf8_lossy(&out).contains("root@example.com"));
+    let mut config = crate::support::config(&data);
+    config.bootstrap = exchange_server::server::BootstrapSource::Empty;
+    let running = exchange_server::server::start(config).await.expect("the server starts");
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("a client");
+    let base = format!("http://{}", running.addr);
+    let login = json!({"email": "root@example.com", "password": "root-password"});
+    let response = client.post(format!("{base}/api/v1/auth/login")).json(&login).send().await.expect("an answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = client
+        .post(format!("{base}/api/v1/admin/tickers"))
+        .header("origin", base.clone())
+        .json(&json!({"symbol": "ROOT"}))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), StatusCode::CREATED, "the admin may list tickers");
+    running.stop().await;
+}
