@@ -65,6 +65,16 @@ struct Stamp {
     time_ms: u64,
 }
 
+impl Stamp {
+    /// A record's stamp.
+    fn of(record: &Record) -> Self {
+        Self {
+            seq: record.seq,
+            time_ms: record.timestamp_ns / 1_000_000,
+        }
+    }
+}
+
 /// The history projections, built by applying the log's records in order.
 #[derive(Clone, Debug, Default)]
 pub struct History {
@@ -100,10 +110,7 @@ impl History {
         let Entry::Command { events, .. } = &record.entry else {
             return;
         };
-        let at = Stamp {
-            seq: record.seq,
-            time_ms: record.timestamp_ns / 1_000_000,
-        };
+        let at = Stamp::of(record);
         for event in events {
             self.apply_event(at, event);
         }
@@ -327,10 +334,9 @@ impl History {
             price,
             quantity,
             maker_order,
-            maker_account,
             taker_order,
-            taker_account,
             taker_side,
+            ..
         } = *event
         else {
             unreachable!("called with a Trade")
@@ -338,21 +344,35 @@ impl History {
         let listed = self.ticker_mut(ticker);
         listed.record_trade(at, price, quantity, taker_side);
         let symbol = listed.symbol;
-        let fill = |order_id, side, role| Fill {
-            seq: at.seq,
-            time_ms: at.time_ms,
-            order_id,
-            symbol,
-            side,
-            price,
-            quantity,
-            role,
-        };
-        let maker_fill = fill(maker_order, taker_side.opposite(), Role::Maker);
-        self.account_mut(maker_account).push_fill(maker_fill);
-        let taker_fill = fill(taker_order, taker_side, Role::Taker);
-        self.account_mut(taker_account).push_fill(taker_fill);
+        for (account, fill) in trade_fills(at, symbol, event) {
+            self.account_mut(account).push_fill(fill);
+        }
         self.orders.trade(at, maker_order, taker_order, quantity);
+    }
+
+    /// The fills a record's trades gave `account`, in event order: what an order command
+    /// answers with, without copying the account's whole fill history.
+    pub fn fills_of(&self, record: &Record, account: AccountId) -> Vec<Fill> {
+        let Entry::Command { events, .. } = &record.entry else {
+            return Vec::new();
+        };
+        let at = Stamp::of(record);
+        let mut fills = Vec::new();
+        for event in events {
+            if let Event::Trade { ticker, .. } = *event {
+                let Some(symbol) = self.symbol(ticker) else {
+                    continue;
+                };
+                let sides = trade_fills(at, symbol, event);
+                fills.extend(
+                    sides
+                        .into_iter()
+                        .filter(|(a, _)| *a == account)
+                        .map(|(_, f)| f),
+                );
+            }
+        }
+        fills
     }
 
     fn ticker(&self, id: TickerId) -> Option<&TickerHistory> {
@@ -382,4 +402,38 @@ impl History {
 /// An id as an index; ids are `u32`, which always fits a `usize` on supported targets.
 fn index(id: u32) -> usize {
     usize::try_from(id).expect("a u32 fits in usize")
+}
+
+/// The maker's and the taker's fill of a `Trade` event.
+fn trade_fills(at: Stamp, symbol: Symbol, event: &Event) -> [(AccountId, Fill); 2] {
+    let Event::Trade {
+        price,
+        quantity,
+        maker_order,
+        maker_account,
+        taker_order,
+        taker_account,
+        taker_side,
+        ..
+    } = *event
+    else {
+        unreachable!("called with a Trade")
+    };
+    let fill = |order_id, side, role| Fill {
+        seq: at.seq,
+        time_ms: at.time_ms,
+        order_id,
+        symbol,
+        side,
+        price,
+        quantity,
+        role,
+    };
+    [
+        (
+            maker_account,
+            fill(maker_order, taker_side.opposite(), Role::Maker),
+        ),
+        (taker_account, fill(taker_order, taker_side, Role::Taker)),
+    ]
 }

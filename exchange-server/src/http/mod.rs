@@ -23,12 +23,12 @@ use crate::server::app::App;
 use crate::server::sequencer::ReadSide;
 use error::ApiError;
 use exchange_core::log::Record;
-use exchange_core::Command;
+use exchange_core::{Command, Symbol, TickerId};
 use futures_util::StreamExt;
 use request::{ApiRequest, BODY_BYTES_MAX};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, Method, StatusCode};
 use warp::path::FullPath;
@@ -47,6 +47,30 @@ impl App {
         read: impl FnOnce(ReadSide<'_>) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         Ok(self.sequencer.read(read).await?)
+    }
+}
+
+impl App {
+    /// The id of the ticker `symbol`, from the cache or else from the state (then cached),
+    /// or 404 `unknown_ticker`.
+    pub async fn ticker_id(&self, symbol: Symbol) -> Result<TickerId, ApiError> {
+        let cached = self
+            .tickers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&symbol)
+            .copied();
+        if let Some(id) = cached {
+            return Ok(id);
+        }
+        let id = self
+            .read(move |side| routes::market::ticker_id(side, symbol))
+            .await??;
+        self.tickers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(symbol, id);
+        Ok(id)
     }
 }
 

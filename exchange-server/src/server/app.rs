@@ -6,8 +6,9 @@ use crate::http::rate_limit::RateLimits;
 use crate::hub::Hub;
 use crate::server::metrics::Metrics;
 use crate::server::sequencer::SequencerHandle;
-use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex, PoisonError};
+use exchange_core::{Symbol, TickerId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Policies set by `exchange serve`'s options.
@@ -39,6 +40,9 @@ pub struct App {
     pub rate_limits: RateLimits,
     /// Policies.
     pub policy: Policy,
+    /// Ticker ids by symbol, filled on first use. Tickers are never removed and never
+    /// change id, so an entry never goes stale.
+    pub tickers: RwLock<BTreeMap<Symbol, TickerId>>,
     /// Emails whose signup is under way, so two concurrent signups for one email cannot
     /// both create an exchange account.
     pub signups_pending: Mutex<BTreeSet<String>>,

@@ -23,7 +23,7 @@ use metrics::Metrics;
 use sequencer::Sequencer;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -200,6 +200,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         metrics,
         rate_limits: RateLimits::new(config.rate_limits),
         policy: config.policy.clone(),
+        tickers: RwLock::default(),
         signups_pending: Mutex::default(),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -2,13 +2,17 @@
 //!
 //! Handlers send [`Request`]s over a bounded channel. The thread takes whatever is queued
 //! (up to [`BATCH_COMMANDS_MAX`]) as one batch and, in this order:
-//! 1. stamps each command with the time and submits the batch to the journal, which decides
+//! 1. runs the batch's reads on the state as the last batch left it, which is durable;
+//! 2. stamps each command with the time and submits them to the journal, which decides
 //!    and applies each command, appends the accepted ones and makes them durable once;
-//! 2. applies the durable records to the history;
-//! 3. answers each caller;
-//! 4. runs the batch's reads, which therefore see only durable state;
+//! 3. applies the durable records to the history;
+//! 4. answers each caller;
 //! 5. hands the records and the touched accounts' balances to the publisher thread, which
 //!    feeds the WebSocket hub.
+//!
+//! Reads run first so that a read queued behind a slow commit is not held up by it; a
+//! caller that reads after its own command was answered sees that command's effects,
+//! because its read is taken into a later batch.
 //!
 //! Nothing is answered or published before it is durable. If the log fails, the journal
 //! refuses every later batch: commands are answered [`CommandError::Unavailable`] and reads
@@ -238,11 +242,6 @@ impl<L: EventLog> Worker<L> {
                 Request::Read(read) => reads.push(read),
             }
         }
-        let records = if submissions.is_empty() {
-            Vec::new()
-        } else {
-            self.commit(&submissions, replies)
-        };
         for read in reads {
             read(ReadSide {
                 state: self.journal.state(),
@@ -250,6 +249,11 @@ impl<L: EventLog> Worker<L> {
                 seq: self.journal.last_seq(),
             });
         }
+        let records = if submissions.is_empty() {
+            Vec::new()
+        } else {
+            self.commit(&submissions, replies)
+        };
         if !records.is_empty() {
             self.publish(records);
         }

@@ -150,7 +150,7 @@ async fn websocket_tickets_are_single_use() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_admin_is_made_from_the_command_line() {
-    use exchange_server::cli::admin::{AdminCommand, CreateUserArgs, KindArg, run};
+    use exchange_server::cli::admin::{run, AdminCommand, CreateUserArgs, KindArg};
     let dir = tempfile::tempdir().expect("a directory");
     let data = dir.path().join("data");
     let args = CreateUserArgs {
@@ -164,11 +164,21 @@ async fn the_first_admin_is_made_from_the_command_line() {
     assert!(String::from_utf8_lossy(&out).contains("root@example.com"));
     let mut config = crate::support::config(&data);
     config.bootstrap = exchange_server::server::BootstrapSource::Empty;
-    let running = exchange_server::server::start(config).await.expect("the server starts");
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("a client");
+    let running = exchange_server::server::start(config)
+        .await
+        .expect("the server starts");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a client");
     let base = format!("http://{}", running.addr);
     let login = json!({"email": "root@example.com", "password": "root-password"});
-    let response = client.post(format!("{base}/api/v1/auth/login")).json(&login).send().await.expect("an answer");
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&login)
+        .send()
+        .await
+        .expect("an answer");
     assert_eq!(response.status(), StatusCode::OK);
     let response = client
         .post(format!("{base}/api/v1/admin/tickers"))
@@ -177,6 +187,10 @@ async fn the_first_admin_is_made_from_the_command_line() {
         .send()
         .await
         .expect("an answer");
-    assert_eq!(response.status(), StatusCode::CREATED, "the admin may list tickers");
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "the admin may list tickers"
+    );
     running.stop().await;
 }

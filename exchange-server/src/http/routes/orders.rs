@@ -3,7 +3,6 @@
 //! Another account's order is answered exactly like one that does not exist (404
 //! `unknown_order`), so nobody learns which order ids belong to whom.
 
-use super::market::ticker_id;
 use super::{route, Route};
 use crate::history::{Fill, OrderRecord};
 use crate::http::error::ApiError;
@@ -132,7 +131,7 @@ async fn place(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError>
     let symbol = Symbol::new(&body.ticker)
         .map_err(|error| ApiError::bad_request("invalid_symbol", error.to_string()))?;
     app.rate_limits.order(account)?;
-    let ticker = app.read(move |side| ticker_id(side, symbol)).await??;
+    let ticker = app.ticker_id(symbol).await?;
     let order = NewOrder {
         ticker,
         side: body.side.into(),
@@ -323,7 +322,7 @@ fn hide_others(error: ApiError) -> ApiError {
 async fn resolve(app: &App, symbol: Option<Symbol>) -> Result<Option<TickerId>, ApiError> {
     match symbol {
         None => Ok(None),
-        Some(symbol) => Ok(Some(app.read(move |side| ticker_id(side, symbol)).await??)),
+        Some(symbol) => Ok(Some(app.ticker_id(symbol).await?)),
     }
 }
 
@@ -365,13 +364,7 @@ async fn answer(
     let result = app
         .read(move |side| {
             let order = order_id.and_then(|id| side.history.order(id));
-            let fills = side
-                .history
-                .fills(account, crate::history::FILLS_KEPT_PER_ACCOUNT)
-                .into_iter()
-                .take_while(|fill| fill.seq >= record.seq)
-                .filter(|fill| fill.seq == record.seq)
-                .collect();
+            let fills = side.history.fills_of(&record, account);
             let Entry::Command { events, .. } = &record.entry else {
                 unreachable!("commands produce command records")
             };
