@@ -27,9 +27,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use benches::loadgen::{
-    write_bootstrap, LoadgenError, Plan, Run, ServerChoice, Stop, Target,
-};
+use benches::loadgen::{write_bootstrap, LoadgenError, Plan, Run, ServerChoice, Stop, Target};
 use clap::Parser;
 
 /// The exchange server under load over loopback: keep-alive HTTP clients placing and
@@ -106,7 +104,11 @@ fn fail(message: std::fmt::Arguments<'_>) -> ExitCode {
 
 /// The sizes and the server asked for, validated.
 fn plan(args: &Args) -> Result<(Plan, ServerChoice), String> {
-    let mut plan = if args.quick { Plan::quick() } else { Plan::full() };
+    let mut plan = if args.quick {
+        Plan::quick()
+    } else {
+        Plan::full()
+    };
     plan.http.clients = positive("--clients", args.clients.unwrap_or(plan.http.clients))?;
     plan.http.stop = match (args.orders, args.duration) {
         (Some(0), _) => return Err("--orders must be at least 1".to_owned()),
@@ -118,8 +120,10 @@ fn plan(args: &Args) -> Result<(Plan, ServerChoice), String> {
         (None, None) => plan.http.stop,
     };
     let fanout = &mut plan.fanout;
-    fanout.subscribers =
-        positive("--subscribers", args.subscribers.unwrap_or(fanout.subscribers))?;
+    fanout.subscribers = positive(
+        "--subscribers",
+        args.subscribers.unwrap_or(fanout.subscribers),
+    )?;
     fanout.updates = positive("--updates", args.updates.unwrap_or(fanout.updates))?;
     fanout.interval = args.update_interval.unwrap_or(fanout.interval);
     if fanout.interval.is_zero() {

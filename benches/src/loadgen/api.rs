@@ -134,9 +134,12 @@ impl Trader {
 
     /// `DELETE /api/v1/orders/{order}`.
     pub async fn cancel(&self, order: u64) -> Result<Answer, reqwest::Error> {
+        // Only the path changes: the host is not parsed again.
+        let mut url = self.place_url.clone();
+        url.set_path(&format!("/api/v1/orders/{order}"));
         let request = self
             .client
-            .delete(self.target.url(&format!("/api/v1/orders/{order}")))
+            .delete(url)
             .header(AUTHORIZATION, self.authorization.clone());
         send(request).await
     }
@@ -169,7 +172,8 @@ mod tests {
         assert_eq!(value["type"], "limit");
         assert_eq!(value["price"], 1_003);
         assert_eq!(value["quantity"], 1);
-        let answer = br#"{"seq":42,"time_ms":1,"order":{"id":7,"status":"open"},"fills":[],"events":[]}"#;
+        let answer =
+            br#"{"seq":42,"time_ms":1,"order":{"id":7,"status":"open"},"fills":[],"events":[]}"#;
         let result: OrderResult = serde_json::from_slice(answer).expect("an OrderResult");
         assert_eq!(result.seq, 42);
         assert_eq!(result.order, Some(OrderId { id: 7 }));

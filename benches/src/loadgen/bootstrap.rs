@@ -74,7 +74,11 @@ pub fn bootstrap_toml() -> String {
     let _ = writeln!(text, "[[tickers]]\nsymbol = \"{TICKER}\"");
     user(&mut text, "driver", &driver_token());
     for index in 0..TRADERS {
-        user(&mut text, &format!("trader-{index:02}"), &trader_token(index));
+        user(
+            &mut text,
+            &format!("trader-{index:02}"),
+            &trader_token(index),
+        );
     }
     text
 }
@@ -109,9 +113,16 @@ mod tests {
         assert_eq!(bootstrap.tickers.len(), 1);
         assert_eq!(bootstrap.tickers[0].symbol, TICKER);
         assert_eq!(bootstrap.users.len(), TRADERS + 1);
-        let tokens: Vec<_> = bootstrap.users.iter().map(|u| u.api_token.clone()).collect();
+        let tokens: Vec<_> = bootstrap
+            .users
+            .iter()
+            .map(|u| u.api_token.clone())
+            .collect();
         assert_eq!(tokens[0].as_deref(), Some(driver_token().as_str()));
-        assert_eq!(tokens[TRADERS].as_deref(), Some(trader_token(TRADERS - 1).as_str()));
+        assert_eq!(
+            tokens[TRADERS].as_deref(),
+            Some(trader_token(TRADERS - 1).as_str())
+        );
         for user in &bootstrap.users {
             assert_eq!(user.shares.get(TICKER), Some(&SHARES_PER_TRADER));
         }

@@ -18,21 +18,21 @@
 //! answered.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, TryStreamExt};
 use reqwest::StatusCode;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use super::api::{limit_order_body, Answer, OrderResult, Side, Trader};
 use super::bootstrap::{driver_token, FANOUT_PRICE};
 use super::error::LoadgenError;
+use super::join;
 use super::server::Target;
 use super::stats::Latencies;
-use super::subscriber::{listen, subscribe, Received, StopAt};
-use super::join;
+use super::subscriber::{listen, subscribe, Received, Socket, StopAt};
 
 /// Subscribers connecting at once.
 pub const CONNECTS_AT_ONCE: usize = 64;
@@ -94,35 +94,28 @@ impl fmt::Display for FanoutReport {
 pub async fn run_fanout(target: &Target, plan: &FanoutPlan) -> Result<FanoutReport, LoadgenError> {
     assert!(plan.subscribers >= 1, "the fan-out needs a subscriber");
     assert!(plan.updates >= 1, "the fan-out needs an update");
-    assert!(!plan.interval.is_zero(), "the driver's interval is longer than 0");
+    assert!(
+        !plan.interval.is_zero(),
+        "the driver's interval is longer than 0"
+    );
     let driver = Trader::new(target, &driver_token())?;
     driver.check_account().await?;
-    let ws_url = Arc::new(target.ws_url());
-    let sockets: Vec<_> = futures_util::stream::iter(0..plan.subscribers)
-        .map(|_| {
-            let ws_url = Arc::clone(&ws_url);
-            async move { subscribe(&ws_url).await }
-        })
-        .buffer_unordered(CONNECTS_AT_ONCE)
-        .try_collect()
-        .await?;
+    let sockets = subscribe_all(&target.ws_url(), plan.subscribers).await?;
     let (stop, stop_watch) = watch::channel(None);
     let listeners: Vec<_> = sockets
         .into_iter()
         .map(|socket| tokio::spawn(listen(socket, stop_watch.clone(), plan.updates)))
         .collect();
     let driven = drive(&driver, plan).await;
-    let last_seq = driven.as_ref().map_or(0, |driven| driven.sent.last().map_or(0, |s| s.0));
-    let deadline = Instant::now() + if driven.is_ok() { DRAIN_MAX } else { Duration::ZERO };
-    // The listeners hold receivers until they are joined below, so this cannot fail.
-    let _ = stop.send(Some(StopAt { last_seq, deadline }));
-    let mut received = Vec::with_capacity(listeners.len());
-    for listener in listeners {
-        received.push(join(listener).await);
-    }
+    let last_seq = driven.as_ref().ok().map(Driven::last_seq);
+    let received = collect(&stop, listeners, last_seq).await;
     let driven = driven?;
     if let Some(order) = driven.resting {
-        expect(driver.cancel(order).await?, StatusCode::OK, "DELETE /api/v1/orders/{id}")?;
+        expect(
+            driver.cancel(order).await?,
+            StatusCode::OK,
+            "DELETE /api/v1/orders/{id}",
+        )?;
     }
     let tally = tally(&driven.sent, &received);
     Ok(FanoutReport {
@@ -135,6 +128,41 @@ pub async fn run_fanout(target: &Target, plan: &FanoutPlan) -> Result<FanoutRepo
     })
 }
 
+/// Connects `subscribers` subscribers to `ws_url`, [`CONNECTS_AT_ONCE`] at a time.
+async fn subscribe_all(ws_url: &str, subscribers: usize) -> Result<Vec<Socket>, LoadgenError> {
+    futures_util::stream::iter(0..subscribers)
+        .map(|_| subscribe(ws_url))
+        .buffer_unordered(CONNECTS_AT_ONCE)
+        .try_collect()
+        .await
+}
+
+/// Tells the listeners to stop once they have seen `last_seq` (or at once if the driver
+/// failed and there is none), and waits for what they received.
+async fn collect(
+    stop: &watch::Sender<Option<StopAt>>,
+    listeners: Vec<JoinHandle<Received>>,
+    last_seq: Option<u64>,
+) -> Vec<Received> {
+    let stop_at = match last_seq {
+        Some(last_seq) => StopAt {
+            last_seq,
+            deadline: Instant::now() + DRAIN_MAX,
+        },
+        None => StopAt {
+            last_seq: 0,
+            deadline: Instant::now(),
+        },
+    };
+    // The listeners hold receivers until they are joined below, so this cannot fail.
+    let _ = stop.send(Some(stop_at));
+    let mut received = Vec::with_capacity(listeners.len());
+    for listener in listeners {
+        received.push(join(listener).await);
+    }
+    received
+}
+
 /// What the driver did.
 struct Driven {
     /// Each command's seq and sending moment, in order.
@@ -143,6 +171,13 @@ struct Driven {
     acks: Latencies,
     /// Its order still resting at the end, if the last command placed it.
     resting: Option<u64>,
+}
+
+impl Driven {
+    /// The seq of the last command.
+    fn last_seq(&self) -> u64 {
+        self.sent.last().map_or(0, |&(seq, _)| seq)
+    }
 }
 
 /// Places and cancels the driver's buy at `FANOUT_PRICE`, `plan.updates` commands in all,
@@ -205,7 +240,10 @@ pub struct Tally {
 /// Matches every subscriber's quotes with the driver's commands by seq (quotes of other
 /// commands, such as the subscription's snapshot, are ignored). `sent` is in seq order.
 pub fn tally(sent: &[(u64, Instant)], received: &[Received]) -> Tally {
-    assert!(sent.windows(2).all(|pair| pair[0].0 < pair[1].0), "commands are sent in seq order");
+    assert!(
+        sent.windows(2).all(|pair| pair[0].0 < pair[1].0),
+        "commands are sent in seq order"
+    );
     let mut tally = Tally {
         latencies: Latencies::new(),
         deliveries: 0,
@@ -220,7 +258,9 @@ pub fn tally(sent: &[(u64, Instant)], received: &[Received]) -> Tally {
                 continue;
             };
             if seq != seq_last {
-                tally.latencies.record(arrived.saturating_duration_since(sent[update].1));
+                tally
+                    .latencies
+                    .record(arrived.saturating_duration_since(sent[update].1));
                 delivered += 1;
                 seq_last = seq;
             }

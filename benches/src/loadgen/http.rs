@@ -27,9 +27,9 @@ use tokio::sync::Barrier;
 use super::api::{limit_order_body, Answer, Side, Trader};
 use super::bootstrap::{trader_token, BUY_PRICE_MIN, PRICES_PER_SIDE, SELL_PRICE_MIN, TRADERS};
 use super::error::LoadgenError;
+use super::join;
 use super::server::Target;
 use super::stats::Latencies;
-use super::join;
 
 /// Orders each client keeps resting before it starts cancelling its oldest.
 pub const OPEN_PER_CLIENT: usize = 2;
@@ -133,7 +133,9 @@ pub async fn run_http(target: &Target, plan: &HttpPlan) -> Result<HttpReport, Lo
     for index in 0..plan.clients {
         let client = Client::new(target, index)?;
         client.trader.check_account().await?;
-        tasks.push(tokio::spawn(client.run(Arc::clone(&shared), Arc::clone(&start))));
+        tasks.push(tokio::spawn(
+            client.run(Arc::clone(&shared), Arc::clone(&start)),
+        ));
     }
     start.wait().await;
     let started = Instant::now();
@@ -232,7 +234,11 @@ impl Client {
                 self.open.push_back(order.id);
                 self.succeeded(&answer, Measure::Yes);
             }
-            None => self.failed(shared, REQUEST, format_args!("201 without an order: {}", answer.body_text())),
+            None => self.failed(
+                shared,
+                REQUEST,
+                format_args!("201 without an order: {}", answer.body_text()),
+            ),
         }
     }
 
@@ -260,7 +266,11 @@ impl Client {
             Ok(answer) if answer.status == expected => Some(answer),
             Ok(answer) => {
                 let status = answer.status.as_u16();
-                self.failed(shared, request, format_args!("{status} {}", answer.body_text()));
+                self.failed(
+                    shared,
+                    request,
+                    format_args!("{status} {}", answer.body_text()),
+                );
                 None
             }
             Err(error) => {
