@@ -16,8 +16,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
-step "run command (README) still works"
+step "the core's example market runs"
 cargo run --locked --quiet -p exchange-core --example market > /dev/null
+# README's run command, `exchange serve`, is started, queried and stopped by
+# exchange-server/tests/cli.rs (serve_answers_health_stops_cleanly_on_sigterm...).
 
 step "tests"
 log=$(mktemp)

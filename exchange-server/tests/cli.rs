@@ -388,3 +388,37 @@ fn a_snapshot_holds_the_replayed_state_and_passes_the_audit() {
     let verified = format!("\nsnapshots verified  {}\n", stored.len());
     assert!(stdout(&audit).contains(&verified), "{}", stdout(&audit));
 }
+
+#[test]
+fn serve_answers_health_stops_cleanly_on_sigterm_and_its_log_passes_the_audit() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_arg = data.to_str().unwrap();
+    let mut server = spawn_exchange(&["serve", "--data", data_arg, "--listen", "127.0.0.1:0"]);
+    let mut stderr_lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let address = stderr_lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let start = line.find("serving on http://")?;
+            let rest = &line[start + "serving on http://".len()..];
+            Some(rest.split_whitespace().next()?.to_owned())
+        })
+        .expect("the server says where it listens");
+    let mut connection = std::net::TcpStream::connect(&address).unwrap();
+    write!(connection, "GET /health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    connection.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"status\":\"ok\""), "{response}");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status}");
+    let audit = exchange(&["audit", data_arg]);
+    assert!(audit.status.success(), "{}", stderr(&audit));
+}
