@@ -407,7 +407,11 @@ fn serve_answers_health_stops_cleanly_on_sigterm_and_its_log_passes_the_audit() 
         })
         .expect("the server says where it listens");
     let mut connection = std::net::TcpStream::connect(&address).unwrap();
-    write!(connection, "GET /health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        connection,
+        "GET /health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     connection.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
