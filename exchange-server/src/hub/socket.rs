@@ -13,6 +13,9 @@ pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
 /// The close code sent to a client that was silent for too long.
 pub const CLOSE_IDLE: u16 = 4000;
 
+/// Client frames read ahead of the session logic; the reader waits when it is full.
+const INCOMING_FRAMES_MAX: usize = 16;
+
 /// Most queued messages written before the socket is flushed.
 const WRITE_BATCH_MAX: usize = 64;
 
@@ -52,17 +55,19 @@ enum Ending {
 /// for `idle_timeout` is closed (code 4000). A client the hub disconnected gets its queued
 /// messages and then close code 4008, "slow consumer".
 pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config: SocketConfig) {
-    let (mut sink, mut stream) = socket.split();
+    let (mut sink, stream) = socket.split();
+    // The reader runs as its own task so the socket is read only when data arrives: polling
+    // it from the writer's loop would make the protocol layer prepare a read (and zero its
+    // read buffer) for every message written.
+    let (frames, mut incoming) = tokio::sync::mpsc::channel(INCOMING_FRAMES_MAX);
+    let reader = tokio::spawn(read_frames(stream, frames));
     let start = Instant::now() + config.ping_interval;
     let mut ping = tokio::time::interval_at(start, config.ping_interval);
     let mut heard = Instant::now();
     let ending = loop {
         tokio::select! {
-            frame = stream.next() => {
-                let Some(Ok(frame)) = frame else { break Ending::ClientGone };
-                if frame.is_close() {
-                    break Ending::ClientGone;
-                }
+            frame = incoming.recv() => {
+                let Some(frame) = frame else { break Ending::ClientGone };
                 heard = Instant::now();
                 if let Ok(text) = frame.to_str() {
                     connection.handle_text(text);
@@ -84,6 +89,7 @@ pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config:
             () = tokio::time::sleep_until(heard + config.idle_timeout) => break Ending::Idle,
         }
     };
+    reader.abort();
     let close = match ending {
         Ending::ClientGone => None,
         Ending::Slow => Some(Message::close_with(CLOSE_SLOW_CONSUMER, "slow consumer")),
@@ -94,6 +100,19 @@ pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config:
     }
     // Flushes the reply to a client's close frame, or ends our own close handshake.
     let _ = sink.close().await;
+}
+
+/// Forwards the client's frames until it closes or the socket fails; a frame that is not
+/// a close frame counts as hearing from the client (pongs included).
+async fn read_frames(
+    mut stream: futures_util::stream::SplitStream<WebSocket>,
+    frames: tokio::sync::mpsc::Sender<Message>,
+) {
+    while let Some(Ok(frame)) = stream.next().await {
+        if frame.is_close() || frames.send(frame).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Writes one queued message and whatever else is already queued (up to a batch), then
