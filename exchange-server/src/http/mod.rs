@@ -143,7 +143,20 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(fallback)
         .unify()
+        .with(warp::log::custom(log_request))
+        .map(warp::Reply::into_response)
         .boxed()
+}
+
+/// One structured line per request, at debug level (`RUST_LOG=exchange_server=debug`).
+fn log_request(info: warp::log::Info<'_>) {
+    tracing::debug!(
+        method = %info.method(),
+        path = info.path(),
+        status = info.status().as_u16(),
+        elapsed_us = u64::try_from(info.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
 }
 
 /// The parts of a request the API handlers use, with the body read up to its limit.
