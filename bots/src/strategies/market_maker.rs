@@ -1,0 +1,886 @@
+//! The market maker (seed-spec 5.1), with the seed's defects fixed.
+//!
+//! It posts [`MarketMakerConfig::levels`] bids and asks of
+//! [`MarketMakerConfig::level_quantity`] shares around the market, and re-quotes (cancel
+//! all, post anew) whenever the best bid or ask differs from the top of book its last quote
+//! should have produced: its own quotes, or better prices of others it quoted behind. A
+//! market that merely keeps its own quotes on top triggers nothing. The seed instead
+//! compared half-spreads, so a shifted market with the same spread went unanswered.
+//!
+//! The next quote, with `s` its current spread:
+//! - both sides present: `bid = mid − s/2`, `ask = bid + s`;
+//! - asks only: `ask = best ask − 1`, `bid = ask − s`;
+//! - bids only: `bid = best bid + 1`, `ask = bid + s` (the price drifts up after the asks
+//!   were bought out, as in the seed);
+//! - empty book: around the last trade price, or the fallback quote when there was none.
+//!   An empty book after it had quoted means both its sides were taken: it widens by one
+//!   tick, up to [`MarketMakerConfig::spread_max_ticks`].
+//!
+//! Then it shifts both prices down by one tick per [`MarketMakerConfig::skew_step_shares`]
+//! it holds above its inventory target (up when below), shifts the quote up if the bid
+//! would fall below 1, and never crosses the book. Each side is sized to what it can
+//! afford (credits for bids, shares for asks), so when one runs out it quotes the other
+//! side alone instead of posting orders the exchange refuses.
+//!
+//! Like the seed, it sets a balance alert above [`MarketMakerConfig::alert_threshold_credits`]
+//! at start; when it fires it sends the surplus to the orchestrator and narrows its spread
+//! by one tick with probability `exp(−1/spread)`, down to the floor (the seed's integer
+//! division made that probability 1).
+
+use crate::strategy::{Action, Ctx, Input, Level, Portfolio, Strategy};
+use exchange_core::{AlertDirection, Side, TimeInForce};
+use std::collections::BTreeSet;
+
+/// The inventory the market maker skews its quotes towards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InventoryTarget {
+    /// The shares it holds at start.
+    AtStart,
+    /// A fixed number of shares.
+    Shares(u64),
+}
+
+/// The market maker's parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarketMakerConfig {
+    /// Time between ticks, on which it retries quoting and transfers. Default 1000.
+    pub tick_interval_ms: u64,
+    /// Shares per order at each level. Default 3 (the seed's `marketSize`).
+    pub level_quantity: u64,
+    /// Price levels per side. Default 1.
+    pub levels: u64,
+    /// Ticks between consecutive levels on one side. Default 1.
+    pub level_step_ticks: u64,
+    /// The initial spread between its best bid and ask. Default 5.
+    pub spread_ticks: u64,
+    /// The narrowest spread it narrows to. Default 2.
+    pub spread_floor_ticks: u64,
+    /// The widest spread it widens to on an empty book. Default 10.
+    pub spread_max_ticks: u64,
+    /// The bid it posts on an empty book with no trade price known. Default 30.
+    pub fallback_bid_ticks: u64,
+    /// The ask it posts on an empty book with no trade price known. Default 35.
+    pub fallback_ask_ticks: u64,
+    /// The inventory it skews towards. Default [`InventoryTarget::AtStart`].
+    pub inventory_target: InventoryTarget,
+    /// Shares away from the target per tick of skew. Default 10.
+    pub skew_step_shares: u64,
+    /// The largest skew. Default 2 (0 disables skewing).
+    pub skew_max_ticks: u64,
+    /// Credits (available plus held) above which it sends the surplus to the orchestrator.
+    /// Default 650.
+    pub alert_threshold_credits: u64,
+    /// How long it waits for the exchange to acknowledge a quote before quoting again.
+    /// Default 5000.
+    pub ack_timeout_ms: u64,
+    /// Re-quotes allowed at one timestamp, a circuit breaker against a runner that would
+    /// feed it its own changes forever. Default 16.
+    pub requotes_per_ms_max: u32,
+}
+
+impl Default for MarketMakerConfig {
+    fn default() -> Self {
+        Self {
+            tick_interval_ms: 1000,
+            level_quantity: 3,
+            levels: 1,
+            level_step_ticks: 1,
+            spread_ticks: 5,
+            spread_floor_ticks: 2,
+            spread_max_ticks: 10,
+            fallback_bid_ticks: 30,
+            fallback_ask_ticks: 35,
+            inventory_target: InventoryTarget::AtStart,
+            skew_step_shares: 10,
+            skew_max_ticks: 2,
+            alert_threshold_credits: 650,
+            ack_timeout_ms: 5000,
+            requotes_per_ms_max: 16,
+        }
+    }
+}
+
+/// Best bid and ask prices; `None` for an empty side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// The best bid, credits per share.
+    pub bid: Option<u64>,
+    /// The best ask, credits per share.
+    pub ask: Option<u64>,
+}
+
+/// A two-sided market maker that skews by inventory and skims its surplus.
+#[derive(Clone, Debug)]
+pub struct MarketMaker {
+    config: MarketMakerConfig,
+    spread_ticks: u64,
+    target_shares: u64,
+    /// The top of book its last quote should have produced.
+    expected: Option<Quote>,
+    /// The best prices its last quote posted.
+    posted: Quote,
+    /// Its last quote's orders the exchange has not acknowledged yet.
+    unacknowledged: BTreeSet<u64>,
+    quoted_at_ms: u64,
+    requotes_at_ms: u32,
+    /// Whether an alert's surplus could not all be sent (credits held by bids).
+    surplus_pending: bool,
+}
+
+impl MarketMaker {
+    /// A market maker; it quotes on [`Input::Start`].
+    pub fn new(config: MarketMakerConfig) -> Self {
+        assert!(config.level_quantity > 0, "quotes need shares");
+        assert!(config.levels > 0, "at least one level per side");
+        assert!(config.spread_floor_ticks > 0, "a zero spread would cross");
+        assert!(config.spread_floor_ticks <= config.spread_ticks);
+        assert!(config.spread_ticks <= config.spread_max_ticks);
+        assert!(config.fallback_bid_ticks > 0, "prices are positive");
+        assert!(config.fallback_bid_ticks < config.fallback_ask_ticks);
+        assert!(config.skew_step_shares > 0, "skew needs a step");
+        let target_shares = match config.inventory_target {
+            InventoryTarget::AtStart => 0,
+            InventoryTarget::Shares(shares) => shares,
+        };
+        Self {
+            spread_ticks: config.spread_ticks,
+            config,
+            target_shares,
+            expected: None,
+            posted: Quote {
+                bid: None,
+                ask: None,
+            },
+            unacknowledged: BTreeSet::new(),
+            quoted_at_ms: 0,
+            requotes_at_ms: 0,
+            surplus_pending: false,
+        }
+    }
+
+    /// Its current spread.
+    pub fn spread_ticks(&self) -> u64 {
+        self.spread_ticks
+    }
+
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        if self.config.inventory_target == InventoryTarget::AtStart {
+            self.target_shares = shares_total(ctx.portfolio);
+        }
+        ctx.act(Action::SetAlert {
+            direction: AlertDirection::Above,
+            threshold: self.config.alert_threshold_credits,
+        });
+        self.requote(ctx);
+    }
+
+    /// Re-quotes if the top of book is not what its last quote should have produced, unless
+    /// that quote is still unacknowledged.
+    fn maybe_requote(&mut self, ctx: &mut Ctx<'_>) {
+        let orders = &ctx.portfolio.orders;
+        self.unacknowledged.retain(|id| !orders.contains_key(id));
+        let waited_ms = ctx.now_ms.saturating_sub(self.quoted_at_ms);
+        if !self.unacknowledged.is_empty() && waited_ms < self.config.ack_timeout_ms {
+            return;
+        }
+        let top = Quote {
+            bid: ctx.market.bid.map(|level| level.price),
+            ask: ctx.market.ask.map(|level| level.price),
+        };
+        if self.expected == Some(top) && !self.lost_a_side(ctx.portfolio) {
+            return;
+        }
+        if self.quoted_at_ms == ctx.now_ms && self.requotes_at_ms >= self.config.requotes_per_ms_max
+        {
+            return;
+        }
+        self.requote(ctx);
+    }
+
+    /// Whether a side it posted has no open order left (taken while others kept the price).
+    fn lost_a_side(&self, portfolio: &Portfolio) -> bool {
+        let open = |side: Side| portfolio.orders.values().any(|order| order.side == side);
+        (self.posted.bid.is_some() && !open(Side::Buy))
+            || (self.posted.ask.is_some() && !open(Side::Sell))
+    }
+
+    /// Cancels its orders and posts a new quote.
+    fn requote(&mut self, ctx: &mut Ctx<'_>) {
+        let market = ctx.market;
+        if self.expected.is_some() && market.bid.is_none() && market.ask.is_none() {
+            self.spread_ticks = (self.spread_ticks + 1).min(self.config.spread_max_ticks);
+        }
+        let quote = self.next_quote(ctx);
+        if !ctx.portfolio.orders.is_empty() {
+            ctx.act(Action::CancelAll);
+        }
+        let placed = self.post(quote, ctx);
+        self.posted = placed;
+        let others = Quote {
+            bid: others_price(market.bid, Side::Buy, ctx.portfolio),
+            ask: others_price(market.ask, Side::Sell, ctx.portfolio),
+        };
+        self.expected = Some(Quote {
+            bid: placed.bid.max(others.bid),
+            ask: lowest(placed.ask, others.ask),
+        });
+        if self.quoted_at_ms == ctx.now_ms {
+            self.requotes_at_ms += 1;
+        } else {
+            self.requotes_at_ms = 1;
+        }
+        self.quoted_at_ms = ctx.now_ms;
+    }
+
+    /// The quote it would post now, before sizing: positive prices, bid below ask, not
+    /// crossing the book.
+    fn next_quote(&self, ctx: &Ctx<'_>) -> Quote {
+        let market = ctx.market;
+        let s = i128::from(self.spread_ticks);
+        let (mut bid, mut ask) = match (market.bid, market.ask) {
+            (Some(_), Some(_)) => {
+                let mid = market.mid().map_or(0, i128::from);
+                (mid - s / 2, mid - s / 2 + s)
+            }
+            (None, Some(best)) => (i128::from(best.price) - 1 - s, i128::from(best.price) - 1),
+            (Some(best), None) => (i128::from(best.price) + 1, i128::from(best.price) + 1 + s),
+            (None, None) => match market.last_price {
+                Some(last) => (i128::from(last) - s / 2, i128::from(last) - s / 2 + s),
+                None => (
+                    i128::from(self.config.fallback_bid_ticks),
+                    i128::from(self.config.fallback_ask_ticks),
+                ),
+            },
+        };
+        let skew = self.skew_ticks(ctx.portfolio);
+        bid -= skew;
+        ask -= skew;
+        if bid < 1 {
+            ask += 1 - bid;
+            bid = 1;
+        }
+        if let Some(best_ask) = market.ask {
+            bid = bid.min(i128::from(best_ask.price) - 1);
+        }
+        if let Some(best_bid) = market.bid {
+            ask = ask.max(i128::from(best_bid.price) + 1);
+        }
+        let quote = Quote {
+            bid: u64::try_from(bid).ok().filter(|&price| price > 0),
+            ask: u64::try_from(ask).ok().filter(|&price| price > 0),
+        };
+        if let (Some(bid), Some(ask)) = (quote.bid, quote.ask) {
+            assert!(bid < ask, "a quote's bid {bid} is below its ask {ask}");
+        }
+        quote
+    }
+
+    /// Ticks to shift its quote down: positive when it holds more than its target.
+    fn skew_ticks(&self, portfolio: &Portfolio) -> i128 {
+        let excess = i128::from(shares_total(portfolio)) - i128::from(self.target_shares);
+        let skew = excess / i128::from(self.config.skew_step_shares);
+        let max = i128::from(self.config.skew_max_ticks);
+        skew.clamp(-max, max)
+    }
+
+    /// Posts the levels of `quote` it can afford once its orders are cancelled; returns the
+    /// best prices it posted.
+    fn post(&mut self, quote: Quote, ctx: &mut Ctx<'_>) -> Quote {
+        let portfolio = ctx.portfolio;
+        let mut credits = portfolio.credits_available + portfolio.credits_held;
+        let mut shares = shares_total(portfolio);
+        let mut placed = Quote {
+            bid: None,
+            ask: None,
+        };
+        self.unacknowledged.clear();
+        for level in 0..self.config.levels {
+            let step = level.saturating_mul(self.config.level_step_ticks);
+            let bid = quote.bid.and_then(|bid| bid.checked_sub(step));
+            if let Some(price) = bid.filter(|&price| price > 0) {
+                let quantity = self.config.level_quantity.min(credits / price);
+                if quantity > 0 {
+                    credits -= price * quantity;
+                    self.unacknowledged.insert(ctx.limit(
+                        Side::Buy,
+                        price,
+                        quantity,
+                        TimeInForce::Gtc,
+                    ));
+                    placed.bid = placed.bid.or(Some(price));
+                }
+            }
+            if let Some(price) = quote.ask.and_then(|ask| ask.checked_add(step)) {
+                let quantity = self.config.level_quantity.min(shares);
+                if quantity > 0 {
+                    shares -= quantity;
+                    self.unacknowledged.insert(ctx.limit(
+                        Side::Sell,
+                        price,
+                        quantity,
+                        TimeInForce::Gtc,
+                    ));
+                    placed.ask = placed.ask.or(Some(price));
+                }
+            }
+        }
+        placed
+    }
+
+    /// Sends what it can of the surplus above `threshold` to the orchestrator.
+    fn skim(&mut self, balance: u64, threshold: u64, ctx: &mut Ctx<'_>) {
+        let surplus = balance.saturating_sub(threshold);
+        let amount = surplus.min(ctx.portfolio.credits_available);
+        if amount > 0 {
+            ctx.act(Action::TransferToOrchestrator { amount });
+        }
+        self.surplus_pending = amount < surplus;
+    }
+
+    /// Narrows the spread by one tick with probability `exp(−1/spread)`, down to the floor.
+    fn narrow(&mut self, ctx: &mut Ctx<'_>) {
+        if self.spread_ticks <= self.config.spread_floor_ticks {
+            return;
+        }
+        let odds = (-1.0 / self.spread_ticks as f64).exp();
+        if ctx.rng.unit() < odds {
+            self.spread_ticks -= 1;
+        }
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        if self.surplus_pending {
+            let portfolio = ctx.portfolio;
+            let balance = portfolio.credits_available + portfolio.credits_held;
+            self.skim(balance, self.config.alert_threshold_credits, ctx);
+            return; // Quote on the next input, with the transfer reflected in its funds.
+        }
+        self.maybe_requote(ctx);
+    }
+}
+
+/// Shares it owns, free or held by its asks.
+fn shares_total(portfolio: &Portfolio) -> u64 {
+    portfolio.shares_available + portfolio.shares_held
+}
+
+/// The price of `level` if someone else rests there too, i.e. if it would stay after the
+/// bot cancels its own orders.
+fn others_price(level: Option<Level>, side: Side, portfolio: &Portfolio) -> Option<u64> {
+    let level = level?;
+    let own: u64 = portfolio
+        .orders
+        .values()
+        .filter(|order| order.side == side && order.price == level.price)
+        .map(|order| order.remaining)
+        .sum();
+    (own < level.quantity).then_some(level.price)
+}
+
+/// The lower of two asks, an empty side being no ask at all.
+fn lowest(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Strategy for MarketMaker {
+    fn name(&self) -> &'static str {
+        "market_maker"
+    }
+
+    fn tick_interval_ms(&self) -> u64 {
+        self.config.tick_interval_ms
+    }
+
+    fn on(&mut self, input: &Input, ctx: &mut Ctx<'_>) {
+        match *input {
+            Input::Start => self.start(ctx),
+            Input::Tick => self.tick(ctx),
+            Input::Alert {
+                direction: AlertDirection::Above,
+                threshold,
+                balance,
+            } => {
+                self.skim(balance, threshold, ctx);
+                self.narrow(ctx);
+            }
+            Input::Rejected {
+                client_id: Some(client_id),
+                ..
+            } => {
+                // No re-quote here: a refusal does not move the book, and answering it at
+                // once could loop with the refusal.
+                self.unacknowledged.remove(&client_id);
+            }
+            Input::Filled { client_id, .. } | Input::Done { client_id, .. } => {
+                self.unacknowledged.remove(&client_id);
+                self.maybe_requote(ctx);
+            }
+            Input::Quote | Input::Trade { .. } => self.maybe_requote(ctx),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strategies::testing::{placements, Harness};
+    use crate::strategy::OwnOrder;
+
+    /// A tiny exchange for one market maker: others' best levels plus its own orders,
+    /// whose placements and cancels it carries out.
+    struct Sim {
+        h: Harness,
+        others_bid: Option<(u64, u64)>,
+        others_ask: Option<(u64, u64)>,
+        mm: MarketMaker,
+    }
+
+    impl Sim {
+        fn new(config: MarketMakerConfig, credits: u64, shares: u64) -> Self {
+            let mut h = Harness::new(1);
+            h.portfolio.credits_available = credits;
+            h.portfolio.shares_available = shares;
+            let mm = MarketMaker::new(config);
+            Self {
+                h,
+                others_bid: None,
+                others_ask: None,
+                mm,
+            }
+        }
+
+        /// Sets others' best levels, then starts the bot; returns its orders.
+        fn start(&mut self, bid: Option<(u64, u64)>, ask: Option<(u64, u64)>) -> Vec<Order> {
+            self.others_bid = bid;
+            self.others_ask = ask;
+            self.refresh();
+            let actions = self.h.run(&mut self.mm, Input::Start);
+            let threshold = 650;
+            let alert = Action::SetAlert {
+                direction: AlertDirection::Above,
+                threshold,
+            };
+            assert_eq!(actions.first(), Some(&alert));
+            self.apply(&actions);
+            placements(&actions)
+        }
+
+        /// Delivers `input` and carries out the actions.
+        fn on(&mut self, input: Input) -> Vec<Action> {
+            let actions = self.h.run(&mut self.mm, input);
+            self.apply(&actions);
+            actions
+        }
+
+        /// Changes others' levels and delivers a quote change.
+        fn others(&mut self, bid: Option<(u64, u64)>, ask: Option<(u64, u64)>) -> Vec<Action> {
+            self.others_bid = bid;
+            self.others_ask = ask;
+            self.refresh();
+            self.on(Input::Quote)
+        }
+
+        fn apply(&mut self, actions: &[Action]) {
+            let p = &mut self.h.portfolio;
+            for action in actions {
+                match *action {
+                    Action::CancelAll => {
+                        p.credits_available += std::mem::take(&mut p.credits_held);
+                        p.shares_available += std::mem::take(&mut p.shares_held);
+                        p.orders.clear();
+                    }
+                    Action::Place {
+                        client_id,
+                        side,
+                        price: Some(price),
+                        quantity,
+                        ..
+                    } => {
+                        if side == Side::Buy {
+                            p.credits_available -= price * quantity;
+                            p.credits_held += price * quantity;
+                        } else {
+                            p.shares_available -= quantity;
+                            p.shares_held += quantity;
+                        }
+                        let remaining = quantity;
+                        let order = OwnOrder {
+                            side,
+                            price,
+                            remaining,
+                        };
+                        p.orders.insert(client_id, order);
+                    }
+                    _ => {}
+                }
+            }
+            self.refresh();
+        }
+
+        /// Recomputes the top of book from others' levels and its own orders.
+        fn refresh(&mut self) {
+            let own = |side: Side| {
+                let orders = self.h.portfolio.orders.values();
+                orders
+                    .filter(move |o| o.side == side)
+                    .map(|o| (o.price, o.remaining))
+            };
+            let bids = own(Side::Buy).chain(self.others_bid);
+            let asks = own(Side::Sell).chain(self.others_ask);
+            let best_bid = bids.clone().map(|(price, _)| price).max();
+            let best_ask = asks.clone().map(|(price, _)| price).min();
+            let at = |best: Option<u64>, levels: &mut dyn Iterator<Item = (u64, u64)>| {
+                best.map(|best| {
+                    let quantity = levels.filter(|l| l.0 == best).map(|l| l.1).sum();
+                    (best, quantity)
+                })
+            };
+            let bid = at(best_bid, &mut bids.clone());
+            let ask = at(best_ask, &mut asks.clone());
+            self.h.book(bid, ask);
+        }
+
+        /// Fills its order `client_id` completely, as a taker would.
+        fn take(&mut self, client_id: u64) -> Vec<Action> {
+            let p = &mut self.h.portfolio;
+            let order = p.orders.remove(&client_id).expect("an open order");
+            if order.side == Side::Buy {
+                p.credits_held -= order.price * order.remaining;
+                p.shares_available += order.remaining;
+            } else {
+                p.shares_held -= order.remaining;
+                p.credits_available += order.price * order.remaining;
+            }
+            self.refresh();
+            self.on(Input::Done {
+                client_id,
+                why: crate::strategy::OrderDone::Filled,
+            })
+        }
+
+        fn own_id(&self, side: Side) -> u64 {
+            let mut orders = self.h.portfolio.orders.iter();
+            let (id, _) = orders.find(|(_, o)| o.side == side).expect("a quote");
+            *id
+        }
+    }
+
+    type Order = (Side, Option<u64>, u64);
+
+    fn buy(price: u64, quantity: u64) -> Order {
+        (Side::Buy, Some(price), quantity)
+    }
+
+    fn sell(price: u64, quantity: u64) -> Order {
+        (Side::Sell, Some(price), quantity)
+    }
+
+    fn sim() -> Sim {
+        Sim::new(MarketMakerConfig::default(), 10_000, 50)
+    }
+
+    #[test]
+    fn quotes_around_the_mid_of_a_two_sided_book() {
+        let mut s = sim();
+        let orders = s.start(Some((30, 4)), Some((40, 4)));
+        assert_eq!(orders, vec![buy(33, 3), sell(38, 3)]);
+    }
+
+    #[test]
+    fn quotes_inside_a_one_sided_book() {
+        let orders = sim().start(None, Some((40, 4)));
+        assert_eq!(orders, vec![buy(34, 3), sell(39, 3)]);
+        let orders = sim().start(Some((30, 4)), None);
+        assert_eq!(orders, vec![buy(31, 3), sell(36, 3)]);
+    }
+
+    #[test]
+    fn uses_the_fallback_quote_on_an_empty_book() {
+        assert_eq!(sim().start(None, None), vec![buy(30, 3), sell(35, 3)]);
+        let mut s = sim();
+        s.h.market.last_price = Some(50);
+        assert_eq!(s.start(None, None), vec![buy(48, 3), sell(53, 3)]);
+    }
+
+    #[test]
+    fn skews_by_inventory() {
+        let config = |shares| MarketMakerConfig {
+            inventory_target: InventoryTarget::Shares(shares),
+            ..MarketMakerConfig::default()
+        };
+        let book = (Some((30, 4)), Some((40, 4)));
+        let mut long = Sim::new(config(5), 10_000, 25);
+        assert_eq!(long.start(book.0, book.1), vec![buy(31, 3), sell(36, 3)]);
+        let mut short = Sim::new(config(40), 10_000, 25);
+        assert_eq!(short.start(book.0, book.1), vec![buy(34, 3), sell(39, 3)]);
+        let mut far = Sim::new(config(0), 10_000, 500);
+        let orders = far.start(book.0, book.1);
+        assert_eq!(orders, vec![buy(31, 3), sell(36, 3)], "capped at 2 ticks");
+        let mut on_target = Sim::new(MarketMakerConfig::default(), 10_000, 500);
+        assert_eq!(
+            on_target.start(book.0, book.1),
+            vec![buy(33, 3), sell(38, 3)]
+        );
+    }
+
+    #[test]
+    fn quotes_one_side_when_out_of_shares_or_credits() {
+        let book = (Some((30, 4)), Some((40, 4)));
+        let mut no_shares = Sim::new(MarketMakerConfig::default(), 10_000, 0);
+        assert_eq!(no_shares.start(book.0, book.1), vec![buy(33, 3)]);
+        let mut no_credits = Sim::new(MarketMakerConfig::default(), 0, 50);
+        assert_eq!(no_credits.start(book.0, book.1), vec![sell(38, 3)]);
+        let mut little = Sim::new(MarketMakerConfig::default(), 70, 2);
+        assert_eq!(little.start(book.0, book.1), vec![buy(33, 2), sell(38, 2)]);
+    }
+
+    #[test]
+    fn sizes_each_level_to_its_funds() {
+        let config = MarketMakerConfig {
+            levels: 3,
+            level_step_ticks: 2,
+            ..MarketMakerConfig::default()
+        };
+        let mut s = Sim::new(config, 200, 7);
+        let orders = s.start(Some((30, 4)), Some((40, 4)));
+        let expected = vec![
+            buy(33, 3),
+            sell(38, 3),
+            buy(31, 3),
+            sell(40, 3),
+            sell(42, 1),
+        ];
+        assert_eq!(orders, expected, "credits for 6 bids, shares for 7 asks");
+    }
+
+    #[test]
+    fn requotes_when_the_best_moves_away_from_its_quotes() {
+        let mut s = sim();
+        s.start(Some((30, 4)), Some((40, 4)));
+        let actions = s.others(Some((34, 1)), Some((40, 4)));
+        assert_eq!(actions.first(), Some(&Action::CancelAll), "outbid");
+        assert_eq!(placements(&actions), vec![buy(34, 3), sell(39, 3)]);
+        assert!(s.others(Some((34, 1)), Some((40, 4))).is_empty());
+        let actions = s.others(Some((34, 1)), Some((37, 2)));
+        assert_eq!(actions.first(), Some(&Action::CancelAll), "undercut");
+        assert_eq!(placements(&actions), vec![buy(33, 3), sell(38, 3)]);
+        let actions = s.take(s.own_id(Side::Sell));
+        assert_eq!(
+            actions.first(),
+            Some(&Action::CancelAll),
+            "its ask was taken"
+        );
+        assert_eq!(placements(&actions), vec![buy(33, 3), sell(38, 3)]);
+    }
+
+    #[test]
+    fn requotes_a_taken_side_even_when_others_keep_the_price() {
+        let mut s = sim();
+        s.start(Some((33, 1)), Some((40, 4)));
+        assert_eq!(s.h.market.bid.map(|level| level.price), Some(34));
+        let actions = s.others(Some((34, 2)), Some((40, 4)));
+        assert!(actions.is_empty(), "others joined its bid");
+        let actions = s.take(s.own_id(Side::Buy));
+        assert_eq!(s.h.market.bid.map(|level| level.price), Some(34));
+        assert_eq!(actions.first(), Some(&Action::CancelAll));
+        assert_eq!(placements(&actions).len(), 2);
+    }
+
+    #[test]
+    fn does_not_requote_while_its_own_quotes_are_the_best() {
+        let mut s = sim();
+        s.start(Some((30, 4)), Some((40, 4)));
+        for input in [
+            Input::Quote,
+            Input::Tick,
+            Input::Trade {
+                price: 33,
+                quantity: 1,
+            },
+        ] {
+            assert!(s.on(input).is_empty());
+        }
+        assert!(
+            s.others(Some((33, 2)), Some((41, 1))).is_empty(),
+            "joined, not moved"
+        );
+        assert!(s.others(Some((29, 2)), None).is_empty(), "others behind it");
+        s.h.market.bid = Some(Level {
+            price: 33,
+            quantity: 1,
+        });
+        assert!(
+            s.on(Input::Quote).is_empty(),
+            "partly filled, still the best"
+        );
+    }
+
+    #[test]
+    fn waits_for_its_quote_to_be_acknowledged() {
+        let mut s = sim();
+        s.others_bid = Some((30, 4));
+        s.others_ask = Some((40, 4));
+        s.refresh();
+        let actions = s.h.run(&mut s.mm, Input::Start);
+        assert_eq!(placements(&actions).len(), 2);
+        assert!(
+            s.h.run(&mut s.mm, Input::Quote).is_empty(),
+            "not yet on the book"
+        );
+        s.h.now_ms = 5000;
+        assert!(
+            !s.h.run(&mut s.mm, Input::Tick).is_empty(),
+            "it stops waiting"
+        );
+    }
+
+    #[test]
+    fn never_quotes_a_non_positive_price() {
+        let books = [
+            (Some((1, 1)), None),
+            (None, Some((1, 1))),
+            (Some((1, 1)), Some((2, 1))),
+            (None, Some((2, 1))),
+            (Some((1, 1)), Some((3, 1))),
+        ];
+        for target in [0, 30, 60] {
+            for (bid, ask) in books {
+                let config = MarketMakerConfig {
+                    inventory_target: InventoryTarget::Shares(target),
+                    ..MarketMakerConfig::default()
+                };
+                let orders = Sim::new(config, 10_000, 30).start(bid, ask);
+                assert!(!orders.is_empty(), "{bid:?}/{ask:?}");
+                for (side, price, _) in orders {
+                    let price = price.expect("limit orders");
+                    assert!(price > 0, "{side:?} at {price} for {bid:?}/{ask:?}");
+                    let crosses = match side {
+                        Side::Buy => ask.is_some_and(|(ask, _)| price >= ask),
+                        Side::Sell => bid.is_some_and(|(bid, _)| price <= bid),
+                    };
+                    assert!(!crosses, "{side:?} at {price} crosses {bid:?}/{ask:?}");
+                }
+            }
+        }
+        let orders = sim().start(Some((1, 1)), None);
+        assert_eq!(orders, vec![buy(2, 3), sell(7, 3)]);
+        let orders = sim().start(None, Some((1, 1)));
+        assert_eq!(orders, vec![sell(6, 3)], "no bid fits below an ask of 1");
+    }
+
+    #[test]
+    fn sends_the_surplus_to_the_orchestrator_on_an_alert() {
+        let mut s = sim();
+        s.start(None, None);
+        let p = &mut s.h.portfolio;
+        (p.credits_available, p.credits_held) = (710, 90);
+        let direction = AlertDirection::Above;
+        let alert = Input::Alert {
+            direction,
+            threshold: 650,
+            balance: 800,
+        };
+        let actions = s.on(alert);
+        assert_eq!(
+            actions,
+            vec![Action::TransferToOrchestrator { amount: 150 }]
+        );
+        let p = &mut s.h.portfolio;
+        (p.credits_available, p.credits_held) = (50, 750);
+        let actions = s.on(alert);
+        assert_eq!(actions, vec![Action::TransferToOrchestrator { amount: 50 }]);
+        s.h.portfolio.credits_available = 60;
+        let actions = s.on(Input::Tick);
+        assert_eq!(actions, vec![Action::TransferToOrchestrator { amount: 60 }]);
+        let p = &mut s.h.portfolio;
+        (p.credits_available, p.credits_held) = (0, 650);
+        assert!(s.on(Input::Tick).is_empty(), "nothing left to send");
+    }
+
+    #[test]
+    fn narrows_its_spread_down_to_the_floor() {
+        let mut s = sim();
+        s.start(None, None);
+        let alert = Input::Alert {
+            direction: AlertDirection::Above,
+            threshold: 650,
+            balance: 650,
+        };
+        let mut spreads = vec![s.mm.spread_ticks()];
+        for _ in 0..100 {
+            s.on(alert);
+            spreads.push(s.mm.spread_ticks());
+        }
+        assert!(spreads.windows(2).all(|w| w[1] == w[0] || w[1] + 1 == w[0]));
+        assert_eq!(spreads.last(), Some(&2));
+        let actions = s.others(Some((32, 1)), Some((34, 1)));
+        assert_eq!(placements(&actions), vec![buy(32, 3), sell(34, 3)]);
+    }
+
+    #[test]
+    fn narrows_with_probability_exp_minus_one_over_the_spread() {
+        let alert = Input::Alert {
+            direction: AlertDirection::Above,
+            threshold: 650,
+            balance: 650,
+        };
+        let runs = 4000u32;
+        let mut narrowed = 0;
+        for seed in 0..runs {
+            let mut h = Harness::new(u64::from(seed));
+            let mut mm = MarketMaker::new(MarketMakerConfig::default());
+            h.run(&mut mm, alert);
+            narrowed += u32::from(mm.spread_ticks() == 4);
+        }
+        let rate = f64::from(narrowed) / f64::from(runs);
+        let expected = (-1.0f64 / 5.0).exp();
+        assert!((rate - expected).abs() < 0.02, "{rate} vs {expected}");
+    }
+
+    #[test]
+    fn a_skewed_quote_never_crosses_the_book() {
+        let config = MarketMakerConfig {
+            spread_ticks: 2,
+            inventory_target: InventoryTarget::Shares(0),
+            ..MarketMakerConfig::default()
+        };
+        let mut long = Sim::new(config.clone(), 10_000, 100);
+        let orders = long.start(Some((30, 4)), Some((32, 4)));
+        assert_eq!(orders, vec![buy(28, 3), sell(31, 3)], "skewed 2 down");
+        let config = MarketMakerConfig {
+            inventory_target: InventoryTarget::Shares(100),
+            ..config
+        };
+        let mut short = Sim::new(config, 10_000, 0);
+        let orders = short.start(Some((30, 4)), Some((32, 4)));
+        assert_eq!(orders, vec![buy(31, 3)], "skewed 2 up, no shares to offer");
+    }
+
+    #[test]
+    fn widens_when_both_its_sides_are_taken() {
+        let mut s = sim();
+        s.start(None, None);
+        s.h.market.last_price = Some(33);
+        let p = &mut s.h.portfolio;
+        let ids: Vec<u64> = p.orders.keys().copied().collect();
+        p.orders.clear();
+        (p.credits_held, p.shares_held) = (0, 0);
+        s.refresh();
+        let why = crate::strategy::OrderDone::Filled;
+        let first = Input::Done {
+            client_id: ids[0],
+            why,
+        };
+        assert!(s.on(first).is_empty(), "the other side is not reported yet");
+        let actions = s.on(Input::Done {
+            client_id: ids[1],
+            why,
+        });
+        assert_eq!(s.mm.spread_ticks(), 6);
+        assert_eq!(placements(&actions), vec![buy(30, 3), sell(36, 3)]);
+    }
+}
