@@ -11,7 +11,9 @@
 //! Strategies: the market maker, two noise traders, the trend follower and the orchestrator
 //! (see [`strategies`]).
 
+pub mod net;
 pub mod rng;
+pub mod sim;
 pub mod strategies;
 pub mod strategy;
 

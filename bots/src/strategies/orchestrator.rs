@@ -109,6 +109,8 @@ impl Orchestrator {
         self.queue
             .extend((0..launches).map(|_| LaunchReason::Start));
         self.pump(ctx);
+        // Count again once `LiquidateAll` has brought back an earlier run's credits.
+        self.recount_due = true;
     }
 
     fn tick(&mut self, ctx: &mut Ctx<'_>) {
