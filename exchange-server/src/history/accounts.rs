@@ -4,19 +4,10 @@ use super::limits::{
     newest_first, push_bounded, FILLS_KEPT_PER_ACCOUNT, TRANSFERS_KEPT_PER_ACCOUNT,
 };
 use super::names;
-use exchange_core::{AccountId, Credits, OrderId, Price, Quantity, Side, Symbol, TransferReason};
+use crate::wire::{WireRole, WireTransferDirection, WireTransferReason};
+use exchange_core::{AccountId, Credits, OrderId, Price, Quantity, Side, Symbol};
 use serde::Serialize;
 use std::collections::VecDeque;
-
-/// Whether an order was resting (maker) or incoming (taker) when it traded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The resting order.
-    Maker,
-    /// The incoming order.
-    Taker,
-}
 
 /// One side of a trade, as its account sees it: the API's `Fill`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -37,41 +28,7 @@ pub struct Fill {
     /// Shares traded.
     pub quantity: Quantity,
     /// Maker or taker.
-    pub role: Role,
-}
-
-/// Which way credits moved, seen from the account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Credits came in.
-    In,
-    /// Credits went out.
-    Out,
-}
-
-/// Why credits moved outside of trading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TransferKind {
-    /// One account paid another at its own request.
-    Payment,
-    /// An orchestrator funded an account it created.
-    Funding,
-    /// An orchestrator took back what an account it orchestrates held.
-    Liquidation,
-    /// New credits entered the exchange (an operator or admin deposit).
-    Deposit,
-}
-
-impl From<TransferReason> for TransferKind {
-    fn from(reason: TransferReason) -> Self {
-        match reason {
-            TransferReason::Payment => TransferKind::Payment,
-            TransferReason::Funding => TransferKind::Funding,
-            TransferReason::Liquidation => TransferKind::Liquidation,
-        }
-    }
+    pub role: WireRole,
 }
 
 /// Credits moving into or out of an account: the API's `Transfer`.
@@ -82,13 +39,13 @@ pub struct TransferEntry {
     /// When the sequencer accepted that command, in milliseconds since the epoch.
     pub time_ms: u64,
     /// In or out.
-    pub direction: Direction,
+    pub direction: WireTransferDirection,
     /// The other account; `None` for deposits.
     pub counterparty: Option<AccountId>,
     /// How many credits.
     pub amount: Credits,
     /// Why.
-    pub reason: TransferKind,
+    pub reason: WireTransferReason,
 }
 
 /// One account's history.

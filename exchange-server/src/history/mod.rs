@@ -41,15 +41,16 @@ mod orders;
 mod tests;
 mod trades;
 
-pub use accounts::{Direction, Fill, Role, TransferEntry, TransferKind};
+pub use accounts::{Fill, TransferEntry};
 pub use candles::{Candle, DayStats, Interval};
 pub use limits::{
     CANDLES_1M_KEPT_PER_TICKER, FILLS_KEPT_PER_ACCOUNT, FINISHED_ORDERS_KEPT_PER_ACCOUNT,
     TRADES_KEPT_PER_TICKER, TRANSFERS_KEPT_PER_ACCOUNT,
 };
-pub use orders::{OrderKind, OrderRecord, OrderState};
+pub use orders::{OrderRecord, OrderState};
 pub use trades::TradePrint;
 
+use crate::wire::{WireRole, WireTransferDirection, WireTransferReason};
 use accounts::AccountHistory;
 use exchange_core::log::{Entry, Record};
 use exchange_core::{AccountId, ClientOrderId, Event, OrderId, Symbol, TickerId};
@@ -215,10 +216,10 @@ impl History {
                 self.account_mut(account).push_transfer(TransferEntry {
                     seq: at.seq,
                     time_ms: at.time_ms,
-                    direction: Direction::In,
+                    direction: WireTransferDirection::In,
                     counterparty: None,
                     amount,
-                    reason: TransferKind::Deposit,
+                    reason: WireTransferReason::Deposit,
                 });
             }
             Event::CreditsTransferred { .. } => self.transfer(at, event),
@@ -321,9 +322,9 @@ impl History {
             reason: reason.into(),
         };
         self.account_mut(from)
-            .push_transfer(entry(Direction::Out, to));
+            .push_transfer(entry(WireTransferDirection::Out, to));
         self.account_mut(to)
-            .push_transfer(entry(Direction::In, from));
+            .push_transfer(entry(WireTransferDirection::In, from));
     }
 
     /// `Trade`: a print and candle for the ticker, a fill for each side, and both orders
@@ -432,8 +433,11 @@ fn trade_fills(at: Stamp, symbol: Symbol, event: &Event) -> [(AccountId, Fill); 
     [
         (
             maker_account,
-            fill(maker_order, taker_side.opposite(), Role::Maker),
+            fill(maker_order, taker_side.opposite(), WireRole::Maker),
         ),
-        (taker_account, fill(taker_order, taker_side, Role::Taker)),
+        (
+            taker_account,
+            fill(taker_order, taker_side, WireRole::Taker),
+        ),
     ]
 }

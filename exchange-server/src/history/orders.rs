@@ -10,6 +10,7 @@
 use super::limits::{push_bounded, FINISHED_ORDERS_KEPT_PER_ACCOUNT};
 use super::names;
 use super::Stamp;
+use crate::wire::WireOrderType;
 use exchange_core::{
     AccountId, ClientOrderId, OrderId, OrderType, Price, Quantity, Side, Symbol, TickerId,
     TimeInForce,
@@ -17,16 +18,6 @@ use exchange_core::{
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeSet, VecDeque};
-
-/// How an order is priced, `"limit"` or `"market"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderKind {
-    /// Trades at its price or better.
-    Limit,
-    /// Trades at any price and drops what remains.
-    Market,
-}
 
 /// Where an order stands, `"open"`, `"filled"` or `"cancelled"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -58,7 +49,7 @@ pub struct OrderRecord {
     pub side: Side,
     /// `"limit"` or `"market"`.
     #[serde(rename = "type")]
-    pub order_type: OrderKind,
+    pub order_type: WireOrderType,
     /// The limit price in credits per share (after amendments); `None` for market orders.
     pub price: Option<Price>,
     /// The order's total size: `filled + remaining`. An amendment sets the remaining
@@ -151,11 +142,11 @@ impl OrderTracker {
         );
         assert!(accepted.quantity.0 > 0, "invariant: orders have a quantity");
         let (order_type, price, time_in_force) = match accepted.order_type {
-            OrderType::Market => (OrderKind::Market, None, None),
+            OrderType::Market => (WireOrderType::Market, None, None),
             OrderType::Limit {
                 price,
                 time_in_force,
-            } => (OrderKind::Limit, Some(price), Some(time_in_force)),
+            } => (WireOrderType::Limit, Some(price), Some(time_in_force)),
         };
         self.incoming = Some(OrderRecord {
             id: accepted.order,

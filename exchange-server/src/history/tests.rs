@@ -179,8 +179,8 @@ fn check_ledger(history: &History, state: &State) -> bool {
         for transfer in transfers {
             let amount = i128::from(transfer.amount.0);
             credits += match transfer.direction {
-                Direction::In => amount,
-                Direction::Out => -amount,
+                WireTransferDirection::In => amount,
+                WireTransferDirection::Out => -amount,
             };
         }
         for fill in fills {
@@ -420,11 +420,11 @@ fn a_resting_buy_partially_filled_then_cancelled_is_cancelled_with_its_fills() {
     };
     assert_eq!(
         m.history.fills(ANN, 10),
-        vec![fill(buy, Side::Buy, Role::Maker)]
+        vec![fill(buy, Side::Buy, WireRole::Maker)]
     );
     assert_eq!(
         m.history.fills(BOB, 10),
-        vec![fill(sell, Side::Sell, Role::Taker)]
+        vec![fill(sell, Side::Sell, WireRole::Taker)]
     );
     assert_eq!(
         serde_json::to_value(m.history.fills(BOB, 1)[0]).unwrap(),
@@ -655,10 +655,10 @@ fn transfers_give_out_and_in_entries_and_deposits_have_no_counterparty() {
         entry(
             seq,
             0,
-            Direction::In,
+            WireTransferDirection::In,
             None,
             1_000_000,
-            TransferKind::Deposit,
+            WireTransferReason::Deposit,
         )
     };
     assert_eq!(
@@ -667,10 +667,10 @@ fn transfers_give_out_and_in_entries_and_deposits_have_no_counterparty() {
             entry(
                 paid,
                 5_000,
-                Direction::In,
+                WireTransferDirection::In,
                 Some(BOB),
                 25,
-                TransferKind::Payment
+                WireTransferReason::Payment
             ),
             deposit(5)
         ]
@@ -681,10 +681,10 @@ fn transfers_give_out_and_in_entries_and_deposits_have_no_counterparty() {
             entry(
                 paid,
                 5_000,
-                Direction::Out,
+                WireTransferDirection::Out,
                 Some(ANN),
                 25,
-                TransferKind::Payment
+                WireTransferReason::Payment
             ),
             deposit(7)
         ]
@@ -712,24 +712,24 @@ fn transfers_give_out_and_in_entries_and_deposits_have_no_counterparty() {
             entry(
                 liquidated,
                 7_000,
-                Direction::Out,
+                WireTransferDirection::Out,
                 Some(CAT),
                 150,
-                TransferKind::Liquidation
+                WireTransferReason::Liquidation
             ),
             entry(
                 funded,
                 6_000,
-                Direction::In,
+                WireTransferDirection::In,
                 Some(CAT),
                 150,
-                TransferKind::Funding
+                WireTransferReason::Funding
             ),
         ]
     );
     assert_eq!(
         m.history.transfers(CAT, 1)[0].reason,
-        TransferKind::Liquidation
+        WireTransferReason::Liquidation
     );
     assert_eq!(m.history.transfers(AccountId(9), 10), vec![]);
 }
