@@ -2,7 +2,7 @@
 //! log in (or sign up, the first time), then create a token with the session cookie.
 
 use super::error::NetError;
-use super::rest::{refused, Server, REQUEST_TIMEOUT};
+use super::rest::{http_client, refused, send, Answer, Cookies, Server};
 use super::wire::TokenBody;
 use reqwest::header::ORIGIN;
 use reqwest::{Method, StatusCode};
@@ -16,17 +16,8 @@ struct Browser {
 
 impl Browser {
     fn new(server: &Server) -> Result<Self, NetError> {
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .cookie_store(true)
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|source| NetError::Http {
-                request: "building the HTTP client".to_owned(),
-                source,
-            })?;
         Ok(Self {
-            client,
+            client: http_client(Cookies::Jar)?,
             server: server.clone(),
         })
     }
@@ -39,20 +30,11 @@ impl Browser {
         body: Option<Value>,
     ) -> Result<(StatusCode, Value, Vec<u8>), NetError> {
         let request = format!("{method} {path}");
-        let mut builder = self
+        let builder = self
             .client
             .request(method, self.server.url(path))
             .header(ORIGIN, self.server.base_url());
-        if let Some(body) = body {
-            builder = builder.json(&body);
-        }
-        let http = |source| NetError::Http {
-            request: request.clone(),
-            source,
-        };
-        let response = builder.send().await.map_err(http)?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(http)?.to_vec();
+        let Answer { status, bytes, .. } = send(builder, body, &request).await?;
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Ok((status, value, bytes))
     }

@@ -69,6 +69,64 @@ impl Server {
     }
 }
 
+/// Whether a client keeps cookies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cookies {
+    /// A bot with a bearer token: no cookies.
+    None,
+    /// A browser-like client that logs in: a cookie jar.
+    Jar,
+}
+
+/// An HTTP client with the runner's settings.
+pub(super) fn http_client(cookies: Cookies) -> Result<reqwest::Client, NetError> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(REQUEST_TIMEOUT)
+        .tcp_nodelay(true)
+        .cookie_store(cookies == Cookies::Jar)
+        .build()
+        .map_err(|source| NetError::Http {
+            request: "building the HTTP client".to_owned(),
+            source,
+        })
+}
+
+/// What a request got back.
+pub(super) struct Answer {
+    /// The status.
+    pub(super) status: StatusCode,
+    /// The `Retry-After` header, in seconds.
+    pub(super) retry_after_s: Option<u64>,
+    /// The body.
+    pub(super) bytes: Vec<u8>,
+}
+
+/// Sends `builder`'s request, with `body` as JSON if given; `request` names it in errors.
+pub(super) async fn send(
+    builder: reqwest::RequestBuilder,
+    body: Option<serde_json::Value>,
+    request: &str,
+) -> Result<Answer, NetError> {
+    let builder = match body {
+        Some(body) => builder.json(&body),
+        None => builder,
+    };
+    let http = |source| NetError::Http {
+        request: request.to_owned(),
+        source,
+    };
+    let response = builder.send().await.map_err(http)?;
+    let status = response.status();
+    let retry_after_s = retry_after_s(response.headers().get(RETRY_AFTER));
+    let bytes = response.bytes().await.map_err(http)?.to_vec();
+    Ok(Answer {
+        status,
+        retry_after_s,
+        bytes,
+    })
+}
+
 /// One account's REST calls.
 #[derive(Clone, Debug)]
 pub struct Rest {
@@ -80,15 +138,7 @@ pub struct Rest {
 impl Rest {
     /// The calls of the account whose API token is `token`.
     pub fn new(server: &Server, token: &str) -> Result<Rest, NetError> {
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(REQUEST_TIMEOUT)
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|source| NetError::Http {
-                request: "building the HTTP client".to_owned(),
-                source,
-            })?;
+        let client = http_client(Cookies::None)?;
         let mut authorization =
             HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| NetError::Url {
                 url: server.base_url.clone(),
@@ -120,21 +170,15 @@ impl Rest {
         body: Option<serde_json::Value>,
     ) -> Result<T, NetError> {
         let request = format!("{method} {path}");
-        let mut builder = self
+        let builder = self
             .client
             .request(method, self.server.url(path))
             .header(AUTHORIZATION, self.authorization.clone());
-        if let Some(body) = body {
-            builder = builder.json(&body);
-        }
-        let http = |source| NetError::Http {
-            request: request.clone(),
-            source,
-        };
-        let response = builder.send().await.map_err(http)?;
-        let status = response.status();
-        let retry_after_s = retry_after_s(response.headers().get(RETRY_AFTER));
-        let bytes = response.bytes().await.map_err(http)?;
+        let Answer {
+            status,
+            retry_after_s,
+            bytes,
+        } = send(builder, body, &request).await?;
         if !status.is_success() {
             return Err(refused(request, status, retry_after_s, &bytes));
         }
