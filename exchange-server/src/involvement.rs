@@ -6,6 +6,17 @@
 use exchange_core::log::{Entry, Record};
 use exchange_core::{AccountId, Action, Actor, Command, Event, TickerId};
 
+/// The account a record's `CreateAccount` or `CreateOrchestratedAccount` command created.
+pub fn created_account(record: &Record) -> Option<AccountId> {
+    let Entry::Command { events, .. } = &record.entry else {
+        return None;
+    };
+    events.iter().find_map(|event| match *event {
+        Event::AccountCreated { account, .. } => Some(account),
+        _ => None,
+    })
+}
+
 /// Whether a record's command was issued by or names `account`, or any of its events
 /// involves `account`. Checkpoint records involve no account.
 pub fn involves_account(record: &Record, account: AccountId) -> bool {

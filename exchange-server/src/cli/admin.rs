@@ -8,8 +8,7 @@ use crate::auth::{check_password_policy, hash_password, AuthStore, Email, User};
 use crate::server::app::now_ms;
 use crate::server::{auth_dir, log_dir};
 use clap::{Args, Subcommand, ValueEnum};
-use exchange_core::log::Entry;
-use exchange_core::{AccountKind, Action, Command, Event, Journal, JournalConfig, Submission};
+use exchange_core::{AccountKind, Action, Command, Journal, JournalConfig, Submission};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -81,12 +80,8 @@ fn create_user(args: &CreateUserArgs, out: &mut dyn Write) -> Result<(), CliErro
     };
     let outcome = journal.submit(&[submission])?.pop();
     let record = outcome.expect("invariant: one outcome per submission")?;
-    let Entry::Command { events, .. } = &record.entry else {
-        unreachable!("a command's outcome is a command record");
-    };
-    let Some(Event::AccountCreated { account, .. }) = events.first().copied() else {
-        unreachable!("CreateAccount's first event is AccountCreated");
-    };
+    let account = crate::involvement::created_account(&record)
+        .expect("invariant: an accepted CreateAccount creates an account");
     auth.insert_user(&User {
         email: email.clone(),
         account,

@@ -15,9 +15,9 @@
 //! ```
 
 use crate::auth::{check_password_policy, hash_password, AuthStore, Email, User};
-use exchange_core::log::{Entry, EventLog, Seq};
+use exchange_core::log::{EventLog, Record};
 use exchange_core::{
-    AccountId, AccountKind, Action, Command, Credits, Event, Journal, Quantity, Submission, Symbol,
+    AccountId, AccountKind, Action, Command, Credits, Journal, Quantity, Submission, Symbol,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -159,13 +159,8 @@ impl Bootstrap {
         }
         for user in &self.users {
             let kind = user.kind.into();
-            let events = run(Command::operator(Action::CreateAccount { kind }))?;
-            let account = events
-                .iter()
-                .find_map(|event| match *event {
-                    Event::AccountCreated { account, .. } => Some(account),
-                    _ => None,
-                })
+            let record = run(Command::operator(Action::CreateAccount { kind }))?;
+            let account = crate::involvement::created_account(&record)
                 .ok_or_else(|| BootstrapError::Invalid("no account was created".into()))?;
             self.fund(&mut run, user, account)?;
             let stored = User {
@@ -186,7 +181,7 @@ impl Bootstrap {
     /// Deposits a user's credits and issues its shares.
     fn fund(
         &self,
-        run: &mut impl FnMut(Command) -> Result<Vec<Event>, BootstrapError>,
+        run: &mut impl FnMut(Command) -> Result<Record, BootstrapError>,
         user: &BootstrapUser,
         account: AccountId,
     ) -> Result<(), BootstrapError> {
@@ -218,12 +213,12 @@ impl Bootstrap {
     }
 }
 
-/// Submits one command and returns its events, or why it was refused.
+/// Submits one command and returns its record, or why it was refused.
 fn run<L: EventLog>(
     journal: &mut Journal<L>,
     command: Command,
     timestamp_ns: u64,
-) -> Result<Vec<Event>, BootstrapError> {
+) -> Result<Record, BootstrapError> {
     let submission = Submission {
         timestamp_ns,
         command,
@@ -232,13 +227,7 @@ fn run<L: EventLog>(
         .submit(&[submission])?
         .pop()
         .expect("invariant: one outcome per submission");
-    let record = outcome
-        .map_err(|rejection| BootstrapError::Refused(Box::new(command.action), rejection))?;
-    let _: Seq = record.seq;
-    match record.entry {
-        Entry::Command { events, .. } => Ok(events),
-        Entry::Checkpoint { .. } => unreachable!("a command's outcome is a command record"),
-    }
+    outcome.map_err(|rejection| BootstrapError::Refused(Box::new(command.action), rejection))
 }
 
 #[cfg(test)]

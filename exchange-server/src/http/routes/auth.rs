@@ -10,8 +10,7 @@ use crate::http::reply;
 use crate::http::request::ApiRequest;
 use crate::server::app::{now_ms, App};
 use crate::wire::WireAccountKind;
-use exchange_core::log::{Entry, Record};
-use exchange_core::{AccountId, AccountKind, Action, Command, Credits, Event};
+use exchange_core::{AccountId, AccountKind, Action, Command, Credits};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use warp::http::header::{HeaderValue, SET_COOKIE};
@@ -77,7 +76,7 @@ async fn create_user(app: &App, email: &Email, password: String) -> Result<User,
     let record = app
         .execute(Command::operator(Action::CreateAccount { kind }))
         .await?;
-    let account = created_account(&record)
+    let account = crate::involvement::created_account(&record)
         .ok_or_else(|| ApiError::internal("signup", &"the account was not created"))?;
     if app.policy.signup_credits > 0 {
         let amount = Credits(app.policy.signup_credits);
@@ -101,17 +100,6 @@ async fn create_user(app: &App, email: &Email, password: String) -> Result<User,
     })
     .await?;
     Ok(user)
-}
-
-/// The account a `CreateAccount` or `CreateOrchestratedAccount` record created.
-pub fn created_account(record: &Record) -> Option<AccountId> {
-    let Entry::Command { events, .. } = &record.entry else {
-        return None;
-    };
-    events.iter().find_map(|event| match *event {
-        Event::AccountCreated { account, .. } => Some(account),
-        _ => None,
-    })
 }
 
 async fn login(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {

@@ -53,7 +53,7 @@ async fn create(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError
         initial_credits: Credits(initial_credits),
     };
     let record = app.execute(Command::by(orchestrator, action)).await?;
-    let account = super::auth::created_account(&record)
+    let account = crate::involvement::created_account(&record)
         .ok_or_else(|| ApiError::internal("creating the account", &"no account was created"))?;
     let name = token_name.unwrap_or_else(|| format!("orchestrated by {}", orchestrator.0));
     let auth = app.auth.clone();
