@@ -60,10 +60,7 @@ impl SledLog {
         }
         // No background flusher: durability comes from explicit syncs, and the flusher
         // thread would keep the directory locked for a moment after the log is dropped.
-        let db = ::sled::Config::new()
-            .path(dir)
-            .flush_every_ms(None)
-            .open()?;
+        let db = open_locked(dir)?;
         let records = db.open_tree("records")?;
         let snapshots = db.open_tree("snapshots")?;
         let meta = db.open_tree("meta")?;
@@ -214,5 +211,32 @@ impl EventLog for SledLog {
     fn delete_snapshot(&mut self, seq: Seq) -> Result<(), LogError> {
         self.snapshots.remove(seq.to_be_bytes())?;
         self.flush_and_sync()
+    }
+}
+
+/// How many times opening tries to take the directory's lock, [`LOCK_RETRY_PAUSE`] apart
+/// (about 2 s in all). sled's worker threads can hold the lock for a moment after the
+/// previous handle in this process was dropped; another process holding it is still
+/// refused, just not at once. Counted in attempts, not time: the core reads no clock.
+const LOCK_ATTEMPTS_MAX: u32 = 100;
+
+/// The pause between two attempts to take the lock.
+const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Opens sled in `dir`, retrying while its lock is still held (see [`LOCK_ATTEMPTS_MAX`]).
+fn open_locked(dir: &Path) -> Result<::sled::Db, ::sled::Error> {
+    let mut attempts = 1;
+    loop {
+        let opened = ::sled::Config::new().path(dir).flush_every_ms(None).open();
+        match opened {
+            Err(::sled::Error::Io(error))
+                if error.to_string().contains("could not acquire lock")
+                    && attempts < LOCK_ATTEMPTS_MAX =>
+            {
+                attempts += 1;
+                std::thread::sleep(LOCK_RETRY_PAUSE);
+            }
+            other => return other,
+        }
     }
 }
