@@ -40,6 +40,7 @@
 //! state at a sequence number, observably), [`involvement`] (which accounts and tickers a
 //! record involves) and [`feedback`] (progress bars and warnings).
 
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod cli;

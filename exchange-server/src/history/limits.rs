@@ -26,6 +26,10 @@ pub const TRANSFERS_KEPT_PER_ACCOUNT: usize = 1_000;
 /// every lookup: by account, by id and by client order id.
 pub const FINISHED_ORDERS_KEPT_PER_ACCOUNT: usize = 1_000;
 
+/// Entries of the public activity feed kept (trades, transfers, accounts opened and
+/// closed, across the exchange); older ones are dropped.
+pub const ACTIVITY_KEPT: usize = 1_000;
+
 const _: () = assert!(CANDLES_1M_KEPT_PER_TICKER as u64 * MINUTE_MS == 30 * DAY_MS);
 // The day statistics read one day of one-minute candles, so at least that many are kept.
 const _: () = assert!(CANDLES_1M_KEPT_PER_TICKER as u64 * MINUTE_MS >= DAY_MS);
@@ -33,6 +37,7 @@ const _: () = assert!(TRADES_KEPT_PER_TICKER > 0);
 const _: () = assert!(FILLS_KEPT_PER_ACCOUNT > 0);
 const _: () = assert!(TRANSFERS_KEPT_PER_ACCOUNT > 0);
 const _: () = assert!(FINISHED_ORDERS_KEPT_PER_ACCOUNT > 0);
+const _: () = assert!(ACTIVITY_KEPT > 0);
 
 /// Appends `item` to `ring`, first dropping the oldest entry if `ring` already holds
 /// `kept`, and returns the dropped entry. Once full, the ring never reallocates.

@@ -3,7 +3,8 @@
 //!
 //! [`History`] answers the API's history questions: a ticker's recent trades, candles and
 //! 24-hour statistics; an account's fills, credit transfers, open and recently finished
-//! orders; any kept order by id or client order id.
+//! orders; any kept order by id or client order id; the public activity feed
+//! ([`crate::activity`]).
 //!
 //! ## How it is fed
 //! The sequencer calls [`History::apply`] with every durable record, in log order: at
@@ -21,7 +22,8 @@
 //! Every collection has a limit in [`limits`]: per ticker [`TRADES_KEPT_PER_TICKER`] trades
 //! and [`CANDLES_1M_KEPT_PER_TICKER`] one-minute candles; per account
 //! [`FILLS_KEPT_PER_ACCOUNT`] fills, [`TRANSFERS_KEPT_PER_ACCOUNT`] transfers and
-//! [`FINISHED_ORDERS_KEPT_PER_ACCOUNT`] finished orders. Open orders, tickers and accounts
+//! [`FINISHED_ORDERS_KEPT_PER_ACCOUNT`] finished orders; the public activity feed
+//! [`ACTIVITY_KEPT`] entries. Open orders, tickers and accounts
 //! are bounded by the core's own limits. The oldest entries are dropped first; a dropped
 //! finished order is forgotten by every lookup. Rings are allocated as they fill and never
 //! grow past their limit; applying a record allocates only when a collection grows, never
@@ -44,14 +46,16 @@ mod trades;
 pub use accounts::{Fill, TransferEntry};
 pub use candles::{Candle, DayStats, Interval};
 pub use limits::{
-    CANDLES_1M_KEPT_PER_TICKER, FILLS_KEPT_PER_ACCOUNT, FINISHED_ORDERS_KEPT_PER_ACCOUNT,
+    ACTIVITY_KEPT, CANDLES_1M_KEPT_PER_TICKER, FILLS_KEPT_PER_ACCOUNT, FINISHED_ORDERS_KEPT_PER_ACCOUNT,
     TRADES_KEPT_PER_TICKER, TRANSFERS_KEPT_PER_ACCOUNT,
 };
 pub use orders::{OrderRecord, OrderState};
 pub use trades::TradePrint;
 
+use crate::activity::{ActivityEntry, ActivityTracker};
 use crate::wire::{WireRole, WireTransferDirection, WireTransferReason};
 use accounts::AccountHistory;
+use std::collections::VecDeque;
 use exchange_core::log::{Entry, Record};
 use exchange_core::{AccountId, ClientOrderId, Event, OrderId, Symbol, TickerId};
 use orders::{Accepted, OrderTracker};
@@ -87,6 +91,10 @@ pub struct History {
     accounts: Vec<AccountHistory>,
     /// Order lifecycles.
     orders: OrderTracker,
+    /// The public activity feed, oldest first, at most [`ACTIVITY_KEPT`].
+    activity: VecDeque<ActivityEntry>,
+    /// Derives the feed's entries from events.
+    activity_tracker: ActivityTracker,
 }
 
 impl History {
@@ -114,6 +122,7 @@ impl History {
         let at = Stamp::of(record);
         for event in events {
             self.apply_event(at, event);
+            self.record_activity(at, event);
         }
         self.orders.end_record();
     }
@@ -168,6 +177,12 @@ impl History {
     pub fn transfers(&self, account: AccountId, limit: usize) -> Vec<TransferEntry> {
         self.account(account)
             .map_or_else(Vec::new, |found| found.transfers(limit))
+    }
+
+    /// The public activity feed's newest `limit` entries (at most [`ACTIVITY_KEPT`]),
+    /// newest first.
+    pub fn activity(&self, limit: usize) -> Vec<ActivityEntry> {
+        limits::newest_first(&self.activity, limit)
     }
 
     /// An account's open orders, optionally on one ticker only, in id order.
@@ -238,6 +253,25 @@ impl History {
             | Event::AlertCleared { .. }
             | Event::AlertTriggered { .. }
             | Event::AlertRearmed { .. } => {}
+        }
+    }
+
+    /// Adds what `event` shows the public to the activity feed.
+    fn record_activity(&mut self, at: Stamp, event: &Event) {
+        let tickers = &self.tickers;
+        let symbol_of = |ticker: TickerId| {
+            let slot = index(ticker.0).checked_sub(1);
+            slot.and_then(|slot| tickers.get(slot))
+                .expect("invariant: events name listed tickers")
+                .symbol
+        };
+        if let Some(activity) = self.activity_tracker.observe(event, symbol_of) {
+            let entry = ActivityEntry {
+                seq: at.seq,
+                time_ms: at.time_ms,
+                activity,
+            };
+            limits::push_bounded(&mut self.activity, entry, ACTIVITY_KEPT);
         }
     }
 

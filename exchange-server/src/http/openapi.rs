@@ -197,6 +197,18 @@ fn operations() -> Vec<Operation> {
                 ("to", "integer", "last bucket start, ms"),
             ],
         ),
+        with_query(
+            op(
+                "get",
+                "/api/v1/activity",
+                "market",
+                "The public activity feed, newest first: trades, transfers, accounts opened and closed",
+                false,
+                None,
+                ("200", Some(list_of("Activity"))),
+            ),
+            limit,
+        ),
         op(
             "get",
             "/api/v1/account",
@@ -524,6 +536,7 @@ fn schemas() -> Value {
         "Quote": object(&["symbol", "seq"], json!({ "symbol": text, "seq": int, "bid": level_or_null, "ask": level_or_null, "last_price": int_or_null })),
         "Depth": object(&["symbol", "seq", "bids", "asks"], json!({ "symbol": text, "seq": int, "bids": list_of("Level"), "asks": list_of("Level") })),
         "Trade": object(&["seq", "time_ms", "symbol", "price", "quantity", "taker_side"], json!({ "seq": int, "time_ms": int, "symbol": text, "price": int, "quantity": int, "taker_side": side })),
+        "Activity": object(&["seq", "time_ms", "kind"], json!({ "seq": int, "time_ms": int, "kind": { "type": "string", "enum": ["trade", "transfer", "account_opened", "account_closed"] }, "symbol": text, "price": int, "quantity": int, "taker_side": side, "from": int_or_null, "to": int, "amount": int, "reason": { "type": "string", "enum": ["payment", "funding", "liquidation", "deposit"] }, "account_id": int, "account_kind": { "type": "string", "enum": ["standard", "orchestrator", "admin"] }, "orchestrated_by": int_or_null })),
         "Candle": object(&["time_ms", "open", "high", "low", "close", "volume", "trades"], json!({ "time_ms": int, "open": int, "high": int, "low": int, "close": int, "volume": int, "trades": int })),
         "Position": object(&["symbol", "available", "held"], json!({ "symbol": text, "available": int, "held": int })),
         "Alert": object(&["direction", "threshold", "armed"], json!({ "direction": { "type": "string", "enum": ["below", "above"] }, "threshold": int, "armed": { "type": "boolean" } })),

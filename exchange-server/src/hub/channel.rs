@@ -1,5 +1,5 @@
 //! Channels: what a client subscribes to, by name (`quotes:MNAD`, `book:MNAD`,
-//! `trades:MNAD`, `account`) and by key.
+//! `trades:MNAD`, `activity`, `account`) and by key.
 
 use super::error::ClientError;
 use exchange_core::{AccountId, Symbol, TickerId};
@@ -14,6 +14,8 @@ pub(crate) enum ChannelKey {
     Book(TickerId),
     /// `trades:SYM`: every trade.
     Trades(TickerId),
+    /// `activity`: the public activity feed (see [`crate::activity`]).
+    Activity,
     /// `account`: one account's orders, fills, transfers, alerts and balances.
     Account(AccountId),
 }
@@ -26,6 +28,9 @@ impl ChannelKey {
         ticker_of: impl Fn(&Symbol) -> Option<TickerId>,
         account: Option<AccountId>,
     ) -> Result<Self, ClientError> {
+        if name == "activity" {
+            return Ok(ChannelKey::Activity);
+        }
         if name == "account" {
             return account
                 .map(ChannelKey::Account)
@@ -50,6 +55,7 @@ impl ChannelKey {
             ChannelKey::Quotes(ticker) => format!("quotes:{}", symbol_of(ticker)),
             ChannelKey::Book(ticker) => format!("book:{}", symbol_of(ticker)),
             ChannelKey::Trades(ticker) => format!("trades:{}", symbol_of(ticker)),
+            ChannelKey::Activity => "activity".to_owned(),
             ChannelKey::Account(_) => "account".to_owned(),
         }
     }
@@ -67,7 +73,7 @@ mod tests {
     #[test]
     fn channel_names_parse_and_print_back() {
         let symbol_of = |_| Symbol::new("MNAD").unwrap();
-        for name in ["quotes:MNAD", "book:MNAD", "trades:MNAD", "account"] {
+        for name in ["quotes:MNAD", "book:MNAD", "trades:MNAD", "activity", "account"] {
             let key = parse(name, Some(AccountId(3))).unwrap();
             assert_eq!(key.name(symbol_of), name);
         }

@@ -1,6 +1,7 @@
 //! The messages the hub sends, as `docs/api.md` lists them. Each is serialized once, to an
 //! `Arc<str>` that every subscriber shares.
 
+use crate::activity::ActivityEntry;
 use crate::wire::{
     Level, QuoteBody, WireAlertDirection, WireEvent, WireRole, WireSide, WireTransferDirection,
     WireTransferReason,
@@ -64,6 +65,12 @@ pub(crate) enum ServerMessage<'a> {
         price: Price,
         quantity: Quantity,
         taker_side: WireSide,
+    },
+    /// One entry of the public activity feed.
+    Activity {
+        channel: &'a str,
+        #[serde(flatten)]
+        entry: ActivityEntry,
     },
     /// One of the account's own order events.
     Order {

@@ -2,6 +2,7 @@
 //! each resting order's remaining quantity (so a fill that empties an order lowers its
 //! level's order count). Events keep it in step with the engine's state.
 
+use crate::activity::{Activity, ActivityTracker};
 use crate::wire::{Level, QuoteBody};
 use exchange_core::{Event, OrderId, Price, Quantity, Side, State, Symbol, TickerId};
 use rustc_hash::FxHashMap;
@@ -77,12 +78,17 @@ pub(crate) struct Mirror {
     tickers: FxHashMap<TickerId, TickerBook>,
     by_symbol: FxHashMap<Symbol, TickerId>,
     orders: FxHashMap<OrderId, RestingOrder>,
+    /// Derives the public activity feed's entries.
+    activity: ActivityTracker,
 }
 
 impl Mirror {
     /// The books of `state`: every level of every ticker, with the last prices.
     pub(crate) fn of_state(state: &State) -> Self {
-        let mut mirror = Self::default();
+        let mut mirror = Self {
+            activity: ActivityTracker::of_state(state),
+            ..Self::default()
+        };
         for ticker in state.tickers() {
             let book = TickerBook::new(ticker.symbol, ticker.last_price);
             mirror.tickers.insert(ticker.id, book);
@@ -323,6 +329,18 @@ impl Mirror {
         self.tickers
             .get_mut(&ticker)
             .unwrap_or_else(|| panic!("invariant: ticker {ticker} was listed before use"))
+    }
+
+    /// What `event` shows on the public activity feed. Called with every event in log
+    /// order, after [`Mirror::apply`].
+    pub(crate) fn activity(&mut self, event: &Event) -> Option<Activity> {
+        let tickers = &self.tickers;
+        self.activity.observe(event, |ticker| {
+            tickers
+                .get(&ticker)
+                .expect("invariant: events name mirrored tickers")
+                .symbol
+        })
     }
 
     /// A listed ticker's symbol.

@@ -27,11 +27,11 @@
 //! })
 //! ```
 //!
-//! Channels: `quotes:SYM`, `book:SYM`, `trades:SYM` (public), and `account` (the
+//! Channels: `quotes:SYM`, `book:SYM`, `trades:SYM`, `activity` (public), and `account` (the
 //! connection's own account; refused with `unauthenticated` without one). Messages follow
 //! `docs/api.md`. Within one record they go out as: trades, `book` level changes (by
-//! ticker, bids then asks, by price), `quote` changes, account messages in event order,
-//! then `balance`s by account; records in seq order.
+//! ticker, bids then asks, by price), `quote` changes, `activity` entries, account
+//! messages in event order, then `balance`s by account; records in seq order.
 
 mod channel;
 mod connection;

@@ -2,11 +2,12 @@
 //!
 //! Within a record the messages go out in this order: trades (in event order), `book`
 //! level changes (by ticker, bids before asks, by price), `quote` changes (by ticker),
-//! then account messages (in event order; for a trade the taker's fill before the maker's,
+//! `activity` entries (in event order), then account messages (in event order; for a trade the taker's fill before the maker's,
 //! for a transfer the payer's before the payee's). Balances follow, from
 //! [`super::Published::balances`], by account id.
 
 use super::channel::ChannelKey;
+use crate::activity::{Activity, ActivityEntry};
 use super::message::{ServerMessage, WirePosition};
 use super::mirror::{Changes, Mirror};
 use crate::wire::{WireEvent, WireRole, WireTransferDirection, WireTransferReason};
@@ -26,6 +27,9 @@ pub(crate) struct Rendered {
 /// The name every connection gives its own account channel.
 const ACCOUNT: &str = "account";
 
+/// The public activity feed's channel.
+const ACTIVITY: &str = "activity";
+
 /// When a record happened: its seq and the sequencer's time in milliseconds.
 #[derive(Clone, Copy, Debug)]
 struct At {
@@ -37,6 +41,7 @@ struct At {
 #[derive(Default)]
 struct Outbox {
     trades: Vec<Rendered>,
+    activity: Vec<Rendered>,
     account: Vec<Rendered>,
 }
 
@@ -55,6 +60,9 @@ pub(crate) fn render_record(
     let mut outbox = Outbox::default();
     for event in events {
         mirror.apply(event, &mut changes);
+        if let Some(activity) = mirror.activity(event) {
+            outbox.activity.push(activity_message(at, activity));
+        }
         event_messages(mirror, at, event, &mut outbox);
     }
     let mut rendered = outbox.trades;
@@ -82,8 +90,25 @@ pub(crate) fn render_record(
             quote,
         ));
     }
+    rendered.extend(outbox.activity);
     rendered.extend(outbox.account);
     rendered
+}
+
+/// An `activity` message for the public feed.
+fn activity_message(at: At, activity: Activity) -> Rendered {
+    let message = ServerMessage::Activity {
+        channel: ACTIVITY,
+        entry: ActivityEntry {
+            seq: at.seq,
+            time_ms: at.time_ms,
+            activity,
+        },
+    };
+    Rendered {
+        key: ChannelKey::Activity,
+        text: message.to_text(),
+    }
 }
 
 /// A `quote` message: a change, or a snapshot at the hub's seq.

@@ -236,7 +236,7 @@ fn snapshot(state: &HubState, key: ChannelKey, name: &str) -> Option<Arc<str>> {
             let quote = state.mirror.quote(ticker);
             Some(quote_message(&state.mirror, key, state.seq, quote).text)
         }
-        ChannelKey::Trades(_) | ChannelKey::Account(_) => None,
+        ChannelKey::Trades(_) | ChannelKey::Activity | ChannelKey::Account(_) => None,
     }
 }
 

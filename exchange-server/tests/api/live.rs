@@ -1,25 +1,9 @@
 //! Live data over the WebSocket: an order placed over HTTP appears on every channel, in
 //! order; a client that reconnects with `since` gets exactly what it missed.
 
-use crate::support::{TestServer, Ws};
+use crate::support::TestServer;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-/// Every message up to and including record `seq`: pings until a pong reports that the
-/// hub has published `seq` (a pong is queued behind everything published before it).
-async fn collect_through(ws: &mut Ws, seq: u64) -> Vec<Value> {
-    let mut seen: Vec<Value> = Vec::new();
-    loop {
-        ws.send(json!({"op": "ping"})).await;
-        let mut batch = ws.until("pong").await;
-        let pong = batch.pop().expect("a pong");
-        seen.extend(batch);
-        if pong["seq"].as_u64().is_some_and(|s| s >= seq) {
-            return seen;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_appears_on_quotes_book_trades_and_account_channels_in_order() {
@@ -60,7 +44,7 @@ async fn an_order_appears_on_quotes_book_trades_and_account_channels_in_order() 
     assert_eq!(status, StatusCode::CREATED, "{traded}");
     let seq = traded["seq"].as_u64().expect("a seq");
 
-    let messages = collect_through(&mut ws, seq).await;
+    let messages = ws.through(seq).await;
     let on = |channel: &str| -> Vec<&Value> {
         messages
             .iter()
@@ -123,7 +107,7 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
     let place = |price: u64| json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": price, "quantity": 1});
     let (_, first) = mm.post("/api/v1/orders", place(50)).await;
     let first_seq = first["seq"].as_u64().expect("a seq");
-    let seen_before = collect_through(&mut dropped, first_seq).await;
+    let seen_before = dropped.through(first_seq).await;
     drop(dropped);
     let mut last = first_seq;
     for price in 51..56 {
@@ -139,7 +123,7 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
     resumed
         .send(json!({"op": "subscribe", "channels": ["book:MNAD", "trades:MNAD"], "since": since}))
         .await;
-    let replayed: Vec<Value> = collect_through(&mut resumed, last)
+    let replayed: Vec<Value> = resumed.through(last)
         .await
         .into_iter()
         .filter(|m| {
@@ -148,7 +132,7 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
                 && m["type"] != "subscribed"
         })
         .collect();
-    let expected: Vec<Value> = collect_through(&mut steady, last)
+    let expected: Vec<Value> = steady.through(last)
         .await
         .into_iter()
         .filter(|m| {

@@ -2,6 +2,7 @@
 //! temporary data directory, demo bootstrap) per test.
 
 mod access;
+mod activity;
 mod auth;
 mod live;
 mod openapi;

@@ -235,6 +235,22 @@ impl Ws {
         }
     }
 
+    /// Every message up to and including record `seq`: pings until a pong reports that the
+    /// hub has published `seq` (a pong is queued behind everything published before it).
+    pub async fn through(&mut self, seq: u64) -> Vec<Value> {
+        let mut seen: Vec<Value> = Vec::new();
+        loop {
+            self.send(json!({"op": "ping"})).await;
+            let mut batch = self.until("pong").await;
+            let pong = batch.pop().expect("a pong");
+            seen.extend(batch);
+            if pong["seq"].as_u64().is_some_and(|s| s >= seq) {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Messages until one of type `kind` arrives (returned with those before it).
     pub async fn until(&mut self, kind: &str) -> Vec<Value> {
         let mut seen = Vec::new();

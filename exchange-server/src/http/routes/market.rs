@@ -20,6 +20,8 @@ pub const DEPTH_LEVELS_DEFAULT: usize = 20;
 pub const HISTORY_ROWS_MAX: usize = 1_000;
 /// Trades returned when `limit` is not given.
 pub const TRADES_DEFAULT: usize = 100;
+/// Activity entries returned when `limit` is not given.
+pub const ACTIVITY_DEFAULT: usize = 100;
 /// Candles returned when `from` is not given: this many intervals back from `to`.
 pub const CANDLES_DEFAULT: u64 = 500;
 
@@ -32,6 +34,7 @@ pub fn routes() -> Vec<Route> {
         route!(GET "/api/v1/tickers/{symbol}/depth", Public, depth),
         route!(GET "/api/v1/tickers/{symbol}/trades", Public, trades),
         route!(GET "/api/v1/tickers/{symbol}/candles", Public, candles),
+        route!(GET "/api/v1/activity", Public, activity),
     ]
 }
 
@@ -229,6 +232,12 @@ async fn trades(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError
         })
         .await??;
     Ok(reply::ok(&trades))
+}
+
+async fn activity(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
+    let limit = request.query::<LimitQuery>()?.rows(ACTIVITY_DEFAULT)?;
+    let entries = app.read(move |side| side.history.activity(limit)).await?;
+    Ok(reply::ok(&entries))
 }
 
 /// `candles` query.
