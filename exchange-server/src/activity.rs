@@ -232,7 +232,7 @@ mod tests {
             activity: Activity::Transfer {
                 from: Some(AccountId(3)),
                 to: AccountId(4),
-                amount: 150,
+                amount: exchange_core::Credits(150),
                 reason: TransferReason::Funding.into(),
             },
         };

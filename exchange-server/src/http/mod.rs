@@ -4,7 +4,7 @@
 //! - `/api/v1/openapi.json`: its OpenAPI 3 document ([`openapi`]);
 //! - `/ws`: the WebSocket ([`ws`]);
 //! - `/health` and `/metrics` ([`ops`]);
-//! - anything else: 404 in the API's error format.
+//! - anything else: the browser UI ([`ui`]), or 404 in the API's error format.
 //!
 //! [`filter`] builds all of it from an [`App`], so tests can drive it with `warp::test`
 //! without a socket.
@@ -17,6 +17,7 @@ pub mod rate_limit;
 pub mod reply;
 pub mod request;
 pub mod routes;
+pub mod ui;
 pub mod ws;
 
 use crate::server::app::App;
@@ -129,9 +130,9 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
                 }
             },
         );
-    let fallback = warp::any().map(|| {
-        ApiError::not_found("not_found", "no such page; the API is under /api/v1").into_response()
-    });
+    let fallback = warp::method()
+        .and(warp::path::full())
+        .map(|method: Method, path: FullPath| ui::serve(&method, path.as_str()));
     websocket
         .or(health)
         .unify()
