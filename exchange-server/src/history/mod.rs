@@ -46,8 +46,8 @@ mod trades;
 pub use accounts::{Fill, TransferEntry};
 pub use candles::{Candle, DayStats, Interval};
 pub use limits::{
-    ACTIVITY_KEPT, CANDLES_1M_KEPT_PER_TICKER, FILLS_KEPT_PER_ACCOUNT, FINISHED_ORDERS_KEPT_PER_ACCOUNT,
-    TRADES_KEPT_PER_TICKER, TRANSFERS_KEPT_PER_ACCOUNT,
+    ACTIVITY_KEPT, CANDLES_1M_KEPT_PER_TICKER, FILLS_KEPT_PER_ACCOUNT,
+    FINISHED_ORDERS_KEPT_PER_ACCOUNT, TRADES_KEPT_PER_TICKER, TRANSFERS_KEPT_PER_ACCOUNT,
 };
 pub use orders::{OrderRecord, OrderState};
 pub use trades::TradePrint;
@@ -55,10 +55,10 @@ pub use trades::TradePrint;
 use crate::activity::{ActivityEntry, ActivityTracker};
 use crate::wire::{WireRole, WireTransferDirection, WireTransferReason};
 use accounts::AccountHistory;
-use std::collections::VecDeque;
 use exchange_core::log::{Entry, Record};
 use exchange_core::{AccountId, ClientOrderId, Event, OrderId, Symbol, TickerId};
 use orders::{Accepted, OrderTracker};
+use std::collections::VecDeque;
 use trades::TickerHistory;
 
 /// Which record an event belongs to, and when it was accepted.

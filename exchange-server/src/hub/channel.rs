@@ -73,7 +73,13 @@ mod tests {
     #[test]
     fn channel_names_parse_and_print_back() {
         let symbol_of = |_| Symbol::new("MNAD").unwrap();
-        for name in ["quotes:MNAD", "book:MNAD", "trades:MNAD", "activity", "account"] {
+        for name in [
+            "quotes:MNAD",
+            "book:MNAD",
+            "trades:MNAD",
+            "activity",
+            "account",
+        ] {
             let key = parse(name, Some(AccountId(3))).unwrap();
             assert_eq!(key.name(symbol_of), name);
         }

@@ -7,9 +7,9 @@
 //! [`super::Published::balances`], by account id.
 
 use super::channel::ChannelKey;
-use crate::activity::{Activity, ActivityEntry};
 use super::message::{ServerMessage, WirePosition};
 use super::mirror::{Changes, Mirror};
+use crate::activity::{Activity, ActivityEntry};
 use crate::wire::{WireEvent, WireRole, WireTransferDirection, WireTransferReason};
 use exchange_core::log::Seq;
 use exchange_core::{AccountId, AccountView, Credits, Event};

@@ -33,7 +33,8 @@ async fn the_feed_and_the_channel_show_the_same_public_activity() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{paid}");
     let mm = server.market_maker();
-    let ask = json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 41, "quantity": 1});
+    let ask =
+        json!({"ticker": "MNAD", "side": "sell", "type": "limit", "price": 41, "quantity": 1});
     assert_eq!(mm.post("/api/v1/orders", ask).await.0, StatusCode::CREATED);
     let buy = json!({"ticker": "MNAD", "side": "buy", "type": "market", "quantity": 1});
     assert_eq!(ann.post("/api/v1/orders", buy).await.0, StatusCode::CREATED);
@@ -74,7 +75,10 @@ async fn the_feed_and_the_channel_show_the_same_public_activity() {
         .cloned()
         .collect();
     feed.reverse();
-    assert_eq!(feed, live, "the feed (oldest first) is what the channel streamed");
+    assert_eq!(
+        feed, live,
+        "the feed (oldest first) is what the channel streamed"
+    );
 
     let kinds: Vec<&str> = feed.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(

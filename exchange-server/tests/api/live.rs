@@ -123,7 +123,8 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
     resumed
         .send(json!({"op": "subscribe", "channels": ["book:MNAD", "trades:MNAD"], "since": since}))
         .await;
-    let replayed: Vec<Value> = resumed.through(last)
+    let replayed: Vec<Value> = resumed
+        .through(last)
         .await
         .into_iter()
         .filter(|m| {
@@ -132,7 +133,8 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
                 && m["type"] != "subscribed"
         })
         .collect();
-    let expected: Vec<Value> = steady.through(last)
+    let expected: Vec<Value> = steady
+        .through(last)
         .await
         .into_iter()
         .filter(|m| {
