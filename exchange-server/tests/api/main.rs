@@ -9,3 +9,4 @@ mod openapi;
 mod orders;
 mod restart;
 mod support;
+mod ui;
