@@ -1,0 +1,15 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { createQueryClient } from "./lib/queryClient";
+import { getAppSocket } from "./hooks/useSocket";
+import "./index.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element");
+
+createRoot(root).render(
+  <StrictMode>
+    <App queryClient={createQueryClient()} socket={getAppSocket()} />
+  </StrictMode>,
+);

@@ -1,0 +1,6 @@
+import { AuthPage } from "./AuthPage";
+
+/** The log in page. */
+export function LoginPage() {
+  return <AuthPage mode="login" />;
+}
