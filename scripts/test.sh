@@ -2,7 +2,8 @@
 # Installs what the tests need and runs every check and test. README's test command; CI runs
 # it through .ci/run. Prerequisites: the Rust toolchain (with rustfmt and clippy) and Node.js
 # (>= 20.19, with npm). Crates come from crates.io and npm packages from the npm registry on
-# the first run; Debian's chromium is installed with apt-get when it is missing.
+# the first run; Debian's chromium is installed with apt-get when it is missing, and the
+# tansu Kafka broker with cargo install (about 15 minutes, once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,10 @@ cargo run --locked --quiet -p exchange-core --example market > /dev/null
 
 step "web UI: unit tests, and the committed build matches its sources"
 scripts/web.sh
+
+step "tansu, the Kafka broker of the Kafka tests (built with cargo install only when missing)"
+TANSU="$(scripts/tansu.sh install)"
+export TANSU
 
 step "tests"
 log=$(mktemp)

@@ -130,7 +130,7 @@ fn action_ticker(action: &Action) -> Option<TickerId> {
 }
 
 /// The ticker an event names, if any.
-fn event_ticker(event: &Event) -> Option<TickerId> {
+pub fn event_ticker(event: &Event) -> Option<TickerId> {
     match *event {
         Event::TickerCreated { ticker, .. }
         | Event::TickerStatusChanged { ticker, .. }

@@ -49,6 +49,7 @@ pub mod history;
 pub mod http;
 pub mod hub;
 pub mod involvement;
+pub mod kafka;
 pub mod replay;
 pub mod server;
 #[cfg(test)]

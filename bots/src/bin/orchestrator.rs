@@ -6,9 +6,16 @@
 //! ```text
 //! orchestrator --token TOKEN [--url http://127.0.0.1:7070] [--ticker MNAD] [--seed 1]
 //!              [--stake 150] [--tick-ms 1000] [--trader-tick-ms 1000] ...
+//!              [--kafka-brokers HOST:PORT[,...] [--kafka-topic exchange.events]
+//!               [--kafka-group orchestrator]]
 //! ```
+//!
+//! With `--kafka-brokers` it learns of the payments it receives from the exchange's Kafka
+//! topic (the server runs with `--kafka-brokers` too) instead of its WebSocket account
+//! stream; see `bots::net::kafka`.
 
 use bots::net::cli::{run_bot, BotArgs};
+use bots::net::kafka::KafkaArgs;
 use bots::net::TraderSpawner;
 use bots::strategies::{NoiseConfig, NoiseTrader, Orchestrator, OrchestratorConfig};
 use clap::Parser;
@@ -20,6 +27,8 @@ use std::process::ExitCode;
 struct Args {
     #[command(flatten)]
     bot: BotArgs,
+    #[command(flatten)]
+    kafka: KafkaArgs,
     /// Milliseconds between its ticks (launches and sales).
     #[arg(long, env = "ORCHESTRATOR_TICK_MS", default_value_t = OrchestratorConfig::default().tick_interval_ms)]
     tick_ms: u64,
@@ -56,5 +65,13 @@ fn main() -> ExitCode {
         args.bot.seed.wrapping_add(1),
     );
     let strategy = Box::new(Orchestrator::new(config));
-    run_bot("orchestrator", &args.bot, strategy, |_| {}, Some(traders))
+    let kafka = args.kafka.source();
+    let configure = move |config: &mut bots::net::BotConfig| config.kafka = kafka;
+    run_bot(
+        "orchestrator",
+        &args.bot,
+        strategy,
+        configure,
+        Some(traders),
+    )
 }

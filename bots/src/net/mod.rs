@@ -15,6 +15,8 @@
 //!   are in [`rest`] and [`socket`], the JSON in [`wire`].
 //! - An orchestrator bot is given a [`TraderSpawner`]: each account it creates gets a
 //!   trader, started as another runner task in the same process ([`traders`]).
+//! - An orchestrator may read the payments it receives from the exchange's Kafka topic
+//!   instead ([`kafka`]).
 //! - [`market`] is the one-command living market: the server in-process plus the demo's
 //!   bots (a user's token comes from [`auth`]). [`cli`] holds what the bot binaries share.
 //!
@@ -30,6 +32,7 @@ pub mod connection;
 pub mod cursor;
 pub mod error;
 pub mod inbox;
+pub mod kafka;
 pub mod market;
 pub mod orders;
 pub mod rest;

@@ -24,6 +24,7 @@
 
 use super::error::NetError;
 use super::inbox::Inbox;
+use super::kafka::{next_transfer, KafkaSource, TransferFeed};
 use super::rest::{Rest, Server};
 use super::socket::Socket;
 use super::traders::{TraderSpawner, Traders};
@@ -89,6 +90,8 @@ pub struct BotConfig {
     pub backoff: Backoff,
     /// Whether it cancels its orders on the ticker when it stops.
     pub cancel_on_stop: bool,
+    /// Where it reads the payments it receives, instead of its WebSocket account stream.
+    pub kafka: Option<KafkaSource>,
 }
 
 impl BotConfig {
@@ -103,6 +106,7 @@ impl BotConfig {
             orchestrator_email: None,
             backoff: Backoff::default(),
             cancel_on_stop: true,
+            kafka: None,
         }
     }
 }
@@ -272,6 +276,7 @@ pub(super) struct Runner {
     pub(super) exit_requested: bool,
     pub(super) socket: Option<Socket>,
     pub(super) reconnect_at: Option<Instant>,
+    pub(super) kafka: Option<TransferFeed>,
     pub(super) delay: Duration,
     pub(super) counts: BotStatus,
     started: Instant,
@@ -281,15 +286,18 @@ pub(super) struct Runner {
 impl Runner {
     fn new(bot: Bot, status: watch::Sender<BotStatus>) -> Result<Self, NetError> {
         let rest = Rest::new(&bot.config.server, &bot.config.token)?;
+        let mut view = BotView::new(&bot.config.ticker, client_id_base());
+        view.transfers_from_stream = bot.config.kafka.is_none();
         Ok(Self {
             strategy: bot.strategy,
             rng: bot.rng,
-            view: BotView::new(&bot.config.ticker, client_id_base()),
+            view,
             inbox: Inbox::default(),
             traders: Traders::new(bot.traders),
             exit_requested: false,
             socket: None,
             reconnect_at: None,
+            kafka: None,
             delay: bot.config.backoff.initial,
             counts: BotStatus::default(),
             started: Instant::now(),
@@ -308,6 +316,7 @@ impl Runner {
         if !self.first_connection(&mut stop).await? {
             return Ok(Exit::Stopped);
         }
+        self.start_kafka();
         self.deliver(vec![Input::Start]).await?;
         self.settle().await?;
         let mut tick = self.tick_interval();
@@ -327,9 +336,11 @@ impl Runner {
                 Some((account, result)) = self.traders.join_next(), if !self.traders.is_empty() => {
                     self.trader_exited(account, result).await?;
                 }
+                transfer = next_transfer(&mut self.kafka) => self.on_kafka_transfer(transfer).await?,
                 // Last: frames keep coming in a busy market, and must not starve the rest.
                 frame = next_frame(&mut self.socket) => self.on_frames(frame).await?,
             }
+            self.release_transfers().await?;
         }
         Ok(Exit::StrategyExited)
     }

@@ -89,6 +89,7 @@ impl Traders {
             name: format!("{}/trader-{index}", parent.name),
             token,
             orchestrator_email: None,
+            kafka: None,
             ..parent.clone()
         };
         let bot = Bot {

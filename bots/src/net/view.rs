@@ -41,6 +41,9 @@ pub struct BotView {
     pub orders: OwnOrders,
     /// Its place in the stream of records.
     pub cursor: Cursor,
+    /// Whether the account stream's transfers are reported (false when they come from
+    /// another source: Kafka).
+    pub transfers_from_stream: bool,
 }
 
 impl BotView {
@@ -52,6 +55,7 @@ impl BotView {
             portfolio: Portfolio::default(),
             orders: OwnOrders::new(client_id_base),
             cursor: Cursor::default(),
+            transfers_from_stream: true,
         }
     }
 
@@ -217,7 +221,8 @@ impl BotView {
     /// Only payments from another account count as received transfers: an orchestrator's
     /// own funding and liquidation flows, and deposits, do not.
     fn on_transfer(&mut self, transfer: &TransferBody, inputs: &mut Vec<Input>) {
-        let payment_in = transfer.direction == TransferDirection::In
+        let payment_in = self.transfers_from_stream
+            && transfer.direction == TransferDirection::In
             && transfer.reason == TransferReason::Payment;
         if let (true, Some(from)) = (payment_in, transfer.counterparty) {
             inputs.push(Input::TransferReceived {

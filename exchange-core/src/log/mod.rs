@@ -11,7 +11,7 @@ mod record;
 mod sled;
 
 #[cfg(feature = "sled")]
-pub use self::sled::SledLog;
+pub use self::sled::{SledLog, SledReader};
 pub use memory::MemoryLog;
 pub use record::{decode, encode, Entry, Record, Seq, Snapshot, FORMAT_VERSION};
 

@@ -123,6 +123,51 @@ impl SledLog {
     }
 }
 
+/// A read-only handle on a [`SledLog`]'s records that another thread may use while the log
+/// appends (sled trees are shared, thread-safe handles). For exporters that must never make
+/// the writer wait.
+///
+/// It sees every *appended* record, durable or not: only the writer knows how far
+/// [`EventLog::sync`] has made the log durable, so a reader that must not act on records a
+/// crash could lose reads only up to the durable sequence number the writer tells it.
+#[derive(Clone)]
+pub struct SledReader {
+    records: ::sled::Tree,
+}
+
+impl SledReader {
+    /// Every record from `from` on, in order, as far as they are appended now.
+    pub fn read_from(&self, from: Seq) -> impl Iterator<Item = Result<Record, LogError>> + '_ {
+        read_records(&self.records, from)
+    }
+}
+
+impl SledLog {
+    /// A read-only handle on the records, for another thread (see [`SledReader`]).
+    pub fn reader(&self) -> SledReader {
+        SledReader {
+            records: self.records.clone(),
+        }
+    }
+}
+
+/// The records of `tree` from `from` on, checked against the keys they are stored under.
+fn read_records(
+    tree: &::sled::Tree,
+    from: Seq,
+) -> impl Iterator<Item = Result<Record, LogError>> + '_ {
+    tree.range(from.to_be_bytes()..).map(|entry| {
+        let (key, value) = entry?;
+        let record: Record = decode(&value)?;
+        let seq = seq_of(&key)?;
+        if record.seq != seq {
+            let message = format!("record stored under {seq} says it is {}", record.seq);
+            return Err(LogError::Corrupt(message));
+        }
+        Ok(record)
+    })
+}
+
 fn storage(error: std::io::Error) -> LogError {
     LogError::Storage(Box::new(error))
 }
@@ -176,17 +221,7 @@ impl EventLog for SledLog {
     }
 
     fn read_from(&self, from: Seq) -> Box<dyn Iterator<Item = Result<Record, LogError>> + '_> {
-        let range = self.records.range(from.to_be_bytes()..);
-        Box::new(range.map(|entry| {
-            let (key, value) = entry?;
-            let record: Record = decode(&value)?;
-            let seq = seq_of(&key)?;
-            if record.seq != seq {
-                let message = format!("record stored under {seq} says it is {}", record.seq);
-                return Err(LogError::Corrupt(message));
-            }
-            Ok(record)
-        }))
+        Box::new(read_records(&self.records, from))
     }
 
     fn write_snapshot(&mut self, snapshot: &Snapshot) -> Result<(), LogError> {
@@ -238,5 +273,52 @@ fn open_locked(dir: &Path) -> Result<::sled::Db, ::sled::Error> {
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::StateHash;
+    use crate::log::Entry;
+
+    fn checkpoint(seq: Seq) -> Record {
+        Record {
+            seq,
+            timestamp_ns: seq,
+            entry: Entry::Checkpoint {
+                state_hash: StateHash([seq as u8; 32]),
+            },
+        }
+    }
+
+    fn seqs(reader: &SledReader, from: Seq) -> Vec<Seq> {
+        reader
+            .read_from(from)
+            .map(|record| record.expect("a readable record").seq)
+            .collect()
+    }
+
+    #[test]
+    fn a_reader_on_another_thread_sees_what_the_log_appends_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = SledLog::open(dir.path()).unwrap();
+        log.append(&[checkpoint(1), checkpoint(2)]).unwrap();
+        let reader = log.reader();
+        let (appended, seen) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let before = seqs(&reader, 1);
+            seen.recv().unwrap();
+            (before, seqs(&reader, 2), seqs(&reader, 4))
+        });
+        log.append(&[checkpoint(3)]).unwrap();
+        log.sync().unwrap();
+        appended.send(()).unwrap();
+        let (before, from_two, past_the_end) = thread.join().unwrap();
+        assert!(before == [1, 2] || before == [1, 2, 3], "{before:?}");
+        assert_eq!(from_two, [2, 3]);
+        assert!(past_the_end.is_empty());
+        let read: Vec<Record> = log.read_from(1).map(Result::unwrap).collect();
+        assert_eq!(read, [checkpoint(1), checkpoint(2), checkpoint(3)]);
     }
 }

@@ -2,6 +2,7 @@
 
 use super::CliError;
 use crate::http::rate_limit::RateLimitConfig;
+use crate::kafka::{Brokers, KafkaConfig, TOPIC_DEFAULT};
 use crate::server::{self, BootstrapSource, ServeConfig};
 use clap::Args;
 use std::net::SocketAddr;
@@ -70,6 +71,19 @@ pub struct ServeArgs {
     /// Requests that may wait for the sequencer before clients get 503.
     #[arg(long, value_name = "N", env = "EXCHANGE_QUEUE", default_value_t = server::QUEUE_MAX_DEFAULT)]
     pub queue: usize,
+    /// Publish every durable log record to Kafka (docs/kafka.md): the bootstrap brokers.
+    /// Without it no broker is needed.
+    #[arg(long, value_name = "HOST:PORT[,...]", env = "EXCHANGE_KAFKA_BROKERS")]
+    pub kafka_brokers: Option<Brokers>,
+    /// The Kafka topic the records go to (created with one partition if missing).
+    #[arg(long, value_name = "TOPIC", env = "EXCHANGE_KAFKA_TOPIC", default_value = TOPIC_DEFAULT)]
+    pub kafka_topic: String,
+    /// The replication factor of the Kafka topic, when the exporter creates it.
+    #[arg(long, value_name = "N", env = "EXCHANGE_KAFKA_REPLICATION", default_value_t = 1, value_parser = clap::value_parser!(i16).range(1..))]
+    pub kafka_replication: i16,
+    /// The most records the exporter puts in one Kafka produce request.
+    #[arg(long, value_name = "N", env = "EXCHANGE_KAFKA_BATCH_RECORDS", default_value_t = 1_000, value_parser = clap::value_parser!(u16).range(1..=10_000))]
+    pub kafka_batch_records: u16,
 }
 
 impl ServeArgs {
@@ -91,6 +105,12 @@ impl ServeArgs {
             orders_per_second: self.order_rate,
         };
         config.queue_max = self.queue.max(1);
+        config.kafka = self.kafka_brokers.as_ref().map(|brokers| KafkaConfig {
+            topic: self.kafka_topic.clone(),
+            replication_factor: self.kafka_replication,
+            batch_records_max: usize::from(self.kafka_batch_records),
+            ..KafkaConfig::new(brokers.0.clone())
+        });
         config
     }
 }

@@ -46,6 +46,14 @@ pub struct Metrics {
     pub ws_slow_disconnects: Gauge,
     /// Invalid WebSocket client messages.
     pub ws_invalid_messages: Gauge,
+    /// Records the Kafka exporter published.
+    pub kafka_exported_records: Counter,
+    /// The last sequence number on the Kafka topic.
+    pub kafka_exported_seq: Gauge,
+    /// Durable records not yet on the Kafka topic.
+    pub kafka_lag_records: Gauge,
+    /// Failed Kafka export attempts (each retried after a backoff).
+    pub kafka_errors: Counter,
 }
 
 impl Default for Metrics {
@@ -69,6 +77,10 @@ impl Metrics {
             ws_messages: Gauge::default(),
             ws_slow_disconnects: Gauge::default(),
             ws_invalid_messages: Gauge::default(),
+            kafka_exported_records: Counter::default(),
+            kafka_exported_seq: Gauge::default(),
+            kafka_lag_records: Gauge::default(),
+            kafka_errors: Counter::default(),
         };
         registry.register(
             "commands",
@@ -114,6 +126,26 @@ impl Metrics {
             "ws_invalid_messages",
             "Invalid WebSocket client messages",
             metrics.ws_invalid_messages.clone(),
+        );
+        registry.register(
+            "kafka_exported_records",
+            "Records the Kafka exporter published",
+            metrics.kafka_exported_records.clone(),
+        );
+        registry.register(
+            "kafka_exported_seq",
+            "The last sequence number on the Kafka topic",
+            metrics.kafka_exported_seq.clone(),
+        );
+        registry.register(
+            "kafka_lag_records",
+            "Durable records not yet on the Kafka topic",
+            metrics.kafka_lag_records.clone(),
+        );
+        registry.register(
+            "kafka_errors",
+            "Failed Kafka export attempts, each retried after a backoff",
+            metrics.kafka_errors.clone(),
         );
         *metrics
             .registry

@@ -3,8 +3,9 @@
 //! [`start`] opens the data directory (the event log in `DIR/log`, the auth store in
 //! `DIR/auth`), applies the bootstrap file if the log is empty, rebuilds the history from
 //! the log, starts the sequencer and the publisher, and serves HTTP and WebSocket on the
-//! listening address. [`RunningServer::stop`] shuts it down in order: no new connections,
-//! then the sequencer drains and stops.
+//! listening address; with [`ServeConfig::kafka`] it also starts the Kafka exporter.
+//! [`RunningServer::stop`] shuts it down in order: no new connections, then the sequencer
+//! drains and stops, then the exporter publishes what is durable and stops.
 
 pub mod app;
 pub mod bootstrap;
@@ -15,6 +16,7 @@ use crate::auth::{AuthError, AuthStore};
 use crate::history::History;
 use crate::http::rate_limit::{RateLimitConfig, RateLimits};
 use crate::hub::{Hub, HubConfig};
+use crate::kafka::{ExportSource, Exporter, KafkaConfig, Symbols};
 use app::{now_ms, App, Policy};
 use bootstrap::{Bootstrap, BootstrapError};
 use exchange_core::log::{EventLog, LogError, SledLog};
@@ -63,6 +65,8 @@ pub struct ServeConfig {
     pub journal: JournalConfig,
     /// The hub's limits.
     pub hub: HubConfig,
+    /// Where to export the log, if anywhere (off by default: no broker needed).
+    pub kafka: Option<KafkaConfig>,
 }
 
 impl ServeConfig {
@@ -83,6 +87,7 @@ impl ServeConfig {
             queue_max: QUEUE_MAX_DEFAULT,
             journal: JournalConfig::default(),
             hub: HubConfig::default(),
+            kafka: None,
         }
     }
 }
@@ -146,6 +151,7 @@ pub struct RunningServer {
     server: JoinHandle<()>,
     housekeeping: JoinHandle<()>,
     sequencer: Sequencer,
+    exporter: Option<Exporter>,
 }
 
 impl RunningServer {
@@ -163,6 +169,9 @@ impl RunningServer {
         let _ = self.housekeeping.await;
         let sequencer = self.sequencer;
         let _ = tokio::task::spawn_blocking(move || sequencer.join()).await;
+        if let Some(exporter) = self.exporter {
+            exporter.stop().await;
+        }
     }
 }
 
@@ -185,6 +194,9 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
     let (journal, auth, history) = opened;
     let metrics = Arc::new(Metrics::new());
     let hub = Hub::new(journal.state(), journal.last_seq(), config.hub);
+    let reader = journal.log().reader();
+    let tickers = journal.state().tickers().into_iter();
+    let symbols = Symbols::new(tickers.map(|ticker| (ticker.id, ticker.symbol)));
     let sequencer = Sequencer::start(
         journal,
         history,
@@ -193,6 +205,14 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         config.queue_max,
     )
     .map_err(ServeError::Thread)?;
+    let exporter = config.kafka.clone().map(|kafka| {
+        let source = ExportSource {
+            reader,
+            durable: sequencer.durable.clone(),
+            symbols,
+        };
+        Exporter::start(kafka, source, Arc::clone(&metrics))
+    });
     let app = Arc::new(App {
         sequencer: sequencer.handle.clone(),
         auth,
@@ -233,6 +253,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         server,
         housekeeping,
         sequencer,
+        exporter,
     })
 }
 

@@ -29,7 +29,7 @@ use std::sync::mpsc::{Receiver as StdReceiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// At most this many requests are taken into one batch, so one batch's commit latency stays
 /// bounded however long the queue is.
@@ -140,6 +140,9 @@ impl SequencerHandle {
 pub struct Sequencer {
     /// How handlers reach it.
     pub handle: SequencerHandle,
+    /// The last durable record's sequence number, for readers of the log on other threads
+    /// (the Kafka exporter), who must not read past it.
+    pub durable: watch::Receiver<Seq>,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -157,7 +160,9 @@ impl Sequencer {
         let (sender, receiver) = mpsc::channel(queue_max);
         let (publish, published) = std::sync::mpsc::sync_channel(PUBLISH_QUEUE_MAX);
         let failed = Arc::new(AtomicBool::new(false));
+        let (durable_sender, durable) = watch::channel(journal.last_seq());
         let worker = Worker {
+            durable: durable_sender,
             journal,
             history,
             metrics,
@@ -173,6 +178,7 @@ impl Sequencer {
             .spawn(move || publish_loop(&hub, &published))?;
         Ok(Self {
             handle: SequencerHandle { sender, failed },
+            durable,
             threads: vec![sequencer, publisher],
         })
     }
@@ -201,6 +207,7 @@ struct Worker<L: EventLog> {
     history: History,
     metrics: Arc<Metrics>,
     publish: SyncSender<Published>,
+    durable: watch::Sender<Seq>,
     failed: Arc<AtomicBool>,
     /// Timestamps never go backwards, even if the wall clock does.
     last_timestamp_ns: u64,
@@ -280,6 +287,7 @@ impl<L: EventLog> Worker<L> {
         };
         self.metrics
             .observe_batch(submissions.len(), started.elapsed());
+        self.durable.send_replace(self.journal.last_seq());
         let mut records = Vec::with_capacity(outcomes.len());
         for (outcome, reply) in outcomes.into_iter().zip(replies) {
             self.metrics.count_outcome(&outcome);
