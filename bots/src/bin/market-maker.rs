@@ -8,6 +8,7 @@
 //! ```
 
 use bots::net::cli::{run_bot, BotArgs};
+use bots::net::market::DEMO_SURPLUS_THRESHOLD_CREDITS;
 use bots::strategies::{MarketMaker, MarketMakerConfig};
 use clap::Parser;
 use std::process::ExitCode;
@@ -46,7 +47,8 @@ struct Args {
     #[arg(long, env = "MARKET_MAKER_FALLBACK_ASK", default_value_t = MarketMakerConfig::default().fallback_ask_ticks)]
     fallback_ask: u64,
     /// Credits (available plus held) above which it sends the surplus to the orchestrator.
-    #[arg(long, env = "MARKET_MAKER_SURPLUS_THRESHOLD", default_value_t = MarketMakerConfig::default().alert_threshold_credits)]
+    /// The default suits the demo's market makers (20,000 credits each).
+    #[arg(long, env = "MARKET_MAKER_SURPLUS_THRESHOLD", default_value_t = DEMO_SURPLUS_THRESHOLD_CREDITS)]
     surplus_threshold: u64,
 }
 

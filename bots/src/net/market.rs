@@ -37,6 +37,9 @@ pub const DEMO_ORCHESTRATOR_TOKEN: &str =
     "d3e0000000000000000000000000000000000000000000000000000000000003";
 /// The demo orchestrator's email, where the market makers send their surplus.
 pub const DEMO_ORCHESTRATOR_EMAIL: &str = "orchestrator@demo.exchange";
+/// The demo market makers' surplus threshold: their 20,000 credits (`demo.toml`) plus one
+/// noise trader's stake. Credits above it go to the orchestrator, which funds more traders.
+pub const DEMO_SURPLUS_THRESHOLD_CREDITS: u64 = 20_150;
 /// The trend follower's user.
 pub const TREND_EMAIL: &str = "trend@demo.exchange";
 /// The trend follower's password (public, like every demo password).
@@ -66,11 +69,15 @@ pub struct Cast {
 }
 
 impl Default for Cast {
-    /// Every bot, with the strategies' default parameters, seed 1.
+    /// Every bot, with the strategies' default parameters (the market makers' surplus
+    /// threshold sized for the demo's endowments), seed 1.
     fn default() -> Self {
         Self {
             market_makers: DEMO_MARKET_MAKER_TOKENS.len(),
-            market_maker: MarketMakerConfig::default(),
+            market_maker: MarketMakerConfig {
+                alert_threshold_credits: DEMO_SURPLUS_THRESHOLD_CREDITS,
+                ..MarketMakerConfig::default()
+            },
             orchestrator: true,
             orchestrator_config: OrchestratorConfig::default(),
             noise: NoiseConfig::default(),
