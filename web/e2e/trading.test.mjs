@@ -156,6 +156,10 @@ test("a marketable order fills and moves the balance and the position", async ()
   await page.goto(`${market.base}/account`);
   const credits = page.getByText(after.credits_available.toLocaleString("en-US")).first();
   await credits.waitFor();
+  const positions = page.getByRole("region", { name: "Positions" }).getByRole("row").filter({ hasText: "MNAD" });
+  await positions.first().waitFor();
+  const shares = await positions.first().evaluate((tr) => tr.cells[1]?.textContent ?? "");
+  assert.equal(number(shares), position(after), "the Positions table shows the new position");
   const fills = page.getByRole("region", { name: /fills/i });
   await fills.getByRole("row").filter({ hasText: "MNAD" }).first().waitFor();
   await screenshot(page, "account");
