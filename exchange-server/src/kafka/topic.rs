@@ -6,6 +6,7 @@ use super::format::ExportedRecord;
 use rskafka::client::error::{Error as ClientError, ProtocolError};
 use rskafka::client::partition::{OffsetAt, PartitionClient, UnknownTopicHandling};
 use rskafka::client::{Client, ClientBuilder};
+use rskafka::record::RecordAndOffset;
 use rskafka::BackoffConfig;
 use std::future::Future;
 use std::time::Duration;
@@ -99,6 +100,41 @@ pub async fn partition(
     timed("opening the partition", limit, created).await
 }
 
+/// How far [`fetch_from`] steps back at most to find the batch that holds its offset.
+const REWIND_MAX: i64 = 65_536;
+
+/// The records at and after `offset` (and the high watermark), as a consumer expects them.
+/// A fetch from the middle of a record batch should return that whole batch; tansu 0.6 was
+/// seen to answer with the batches after it instead, silently skipping records. So when the
+/// answer does not start at `offset` although the topic holds it, this asks again from
+/// earlier offsets (doubling the step back, up to [`REWIND_MAX`]) and drops the records
+/// before `offset`. The caller must still check that the first record is at `offset`.
+pub async fn fetch_from(
+    partition: &PartitionClient,
+    offset: i64,
+    max_wait_ms: i32,
+    limit: Duration,
+) -> Result<(Vec<RecordAndOffset>, i64), KafkaError> {
+    let mut back = 0;
+    loop {
+        let from = offset.saturating_sub(back).max(0);
+        let fetch = partition.fetch_records(from, 1..FETCH_BYTES_MAX, max_wait_ms);
+        let (records, high_watermark) = timed("fetching", limit, fetch).await?;
+        let records: Vec<RecordAndOffset> = records
+            .into_iter()
+            .filter(|record| record.offset >= offset)
+            .collect();
+        let complete = match records.first() {
+            Some(first) => first.offset == offset,
+            None => high_watermark <= offset,
+        };
+        if complete || from == 0 || back >= REWIND_MAX {
+            return Ok((records, high_watermark));
+        }
+        back = (back * 2).max(1);
+    }
+}
+
 /// The last record on the partition, or `None` when it holds none.
 pub async fn tail(
     partition: &PartitionClient,
@@ -114,8 +150,7 @@ pub async fn tail(
         return Ok(None);
     }
     let last = end - 1;
-    let fetch = partition.fetch_records(last, 1..FETCH_BYTES_MAX, 0);
-    let (records, _) = timed("reading the tail", limit, fetch).await?;
+    let (records, _) = fetch_from(partition, last, 0, limit).await?;
     let topic = || partition.topic().to_owned();
     let record = records
         .into_iter()

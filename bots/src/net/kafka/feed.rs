@@ -5,7 +5,7 @@
 use super::group::GroupClient;
 use super::{FeedError, KafkaSource};
 use exchange_core::AccountId;
-use exchange_server::kafka::topic::{self, timed, FETCH_BYTES_MAX, PARTITION};
+use exchange_server::kafka::topic::{self, timed, PARTITION};
 use exchange_server::kafka::ExportedRecord;
 use exchange_server::wire::{WireEvent, WireTransferReason};
 use rskafka::client::partition::{OffsetAt, PartitionClient, UnknownTopicHandling};
@@ -158,9 +158,18 @@ impl Reader {
         );
         loop {
             self.commit(&mut group, next).await?;
-            let fetch = partition.fetch_records(next, 1..FETCH_BYTES_MAX, FETCH_WAIT_MS);
-            let (records, _) = timed("fetching", REQUEST_TIMEOUT, fetch).await?;
+            let fetch = topic::fetch_from(&partition, next, FETCH_WAIT_MS, REQUEST_TIMEOUT);
+            let (records, _) = fetch.await?;
             for record in records {
+                if record.offset != next {
+                    // The exporter writes every record and nothing compacts the topic, so
+                    // its offsets have no holes: a fetch that skips some is retried from
+                    // `next` rather than losing a payment.
+                    return Err(FeedError::Protocol(format!(
+                        "a fetch from offset {next} began at offset {}",
+                        record.offset
+                    )));
+                }
                 next = record.offset + 1;
                 self.next_offset = Some(next);
                 let value = record.record.value.unwrap_or_default();
