@@ -101,7 +101,7 @@ pub async fn partition(
 }
 
 /// How far [`fetch_from`] steps back at most to find the batch that holds its offset.
-const REWIND_MAX: i64 = 65_536;
+pub const REWIND_MAX: i64 = 65_536;
 
 /// The records at and after `offset` (and the high watermark), as a consumer expects them.
 /// A fetch from the middle of a record batch should return that whole batch; tansu 0.6 was
