@@ -21,7 +21,7 @@ export function TradesTape({ symbol, className }: { symbol: string; className?: 
             <LoadingRows rows={8} label="Loading trades" />
           ) : trades.isError ? (
             <ErrorState error={trades.error} title="Could not load trades" onRetry={() => void trades.refetch()} />
-          ) : trades.data.trades.length === 0 ? (
+          ) : trades.data.items.length === 0 ? (
             <EmptyState title="No trades yet">Trades show up here the moment they happen.</EmptyState>
           ) : (
             <div className="max-h-[420px] overflow-y-auto">
@@ -41,7 +41,7 @@ export function TradesTape({ symbol, className }: { symbol: string; className?: 
                   </tr>
                 </thead>
                 <tbody>
-                  {trades.data.trades.slice(0, SHOWN).map((trade, index) => (
+                  {trades.data.items.slice(0, SHOWN).map((trade, index) => (
                     <tr key={`${trade.seq}-${index}-${trade.price}-${trade.quantity}`} className="font-mono text-xs tabular-nums">
                       <td className="px-2 py-0.5 text-muted-foreground">{formatTime(trade.time_ms)}</td>
                       <td className={cn("px-2 py-0.5 text-right", trade.taker_side === "buy" ? "text-buy" : "text-sell")}>
