@@ -133,15 +133,17 @@ impl<L: EventLog> Journal<L> {
                 Ok(events) => {
                     let entry = Entry::Command {
                         command: submission.command,
-                        events: events.to_vec(),
+                        events: events.into(),
                     };
                     self.last_seq += 1;
-                    records.push(Record {
+                    let record = Record {
                         seq: self.last_seq,
                         timestamp_ns: submission.timestamp_ns,
                         entry,
-                    });
-                    outcomes.push(Ok(self.last_seq));
+                    };
+                    // The log and the caller share the record's events.
+                    records.push(record.clone());
+                    outcomes.push(Ok(record));
                 }
                 Err(rejection) => outcomes.push(Err(rejection)),
             }
@@ -150,7 +152,6 @@ impl<L: EventLog> Journal<L> {
             records.push(checkpoint);
         }
         self.commit(&records)?;
-        let outcomes = self.pair(outcomes, records);
         if self.config.snapshot_every > 0
             && self.last_seq - self.last_snapshot >= self.config.snapshot_every
         {
@@ -187,23 +188,6 @@ impl<L: EventLog> Journal<L> {
             return Err(error.into());
         }
         Ok(())
-    }
-
-    /// Turns accepted sequence numbers into their records, dropping checkpoints.
-    fn pair(&self, outcomes: Vec<Result<Seq, Rejection>>, records: Vec<Record>) -> Vec<Outcome> {
-        let mut records = records
-            .into_iter()
-            .filter(|r| matches!(r.entry, Entry::Command { .. }));
-        let outcomes = outcomes.into_iter().map(|outcome| {
-            outcome.map(|seq| {
-                let record = records
-                    .next()
-                    .expect("invariant: one record per accepted command");
-                assert_eq!(record.seq, seq, "invariant: records follow outcomes");
-                record
-            })
-        });
-        outcomes.collect()
     }
 
     /// Writes a snapshot of the current state now and deletes the oldest beyond the limit.

@@ -163,7 +163,10 @@ mod tests {
         Record {
             seq,
             timestamp_ns: seq,
-            entry: Entry::Command { command, events },
+            entry: Entry::Command {
+                command,
+                events: events.into(),
+            },
         }
     }
 

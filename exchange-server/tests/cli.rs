@@ -58,7 +58,7 @@ fn a_changed_event_quantity_fails_the_audit_at_its_record() {
         let Entry::Command { events, .. } = &mut record.entry else {
             unreachable!("a trade is logged in a command record");
         };
-        for event in events.iter_mut() {
+        for event in std::sync::Arc::make_mut(events).iter_mut() {
             if let Event::Trade { quantity, .. } = event {
                 quantity.0 += 1;
                 break;

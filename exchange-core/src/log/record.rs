@@ -11,6 +11,7 @@ use crate::event::Event;
 use crate::image::{StateHash, StateImage};
 use crate::state::State;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The format this build writes and the only one it reads.
 pub const FORMAT_VERSION: u16 = 1;
@@ -37,8 +38,9 @@ pub enum Entry {
     Command {
         /// The command as submitted.
         command: Command,
-        /// Its events, in order.
-        events: Vec<Event>,
+        /// Its events, in order. Shared, so that the log, the caller and market data can
+        /// each keep the record without copying its events.
+        events: Arc<[Event]>,
     },
     /// The hash of the whole state after every record before this one, so an audit can
     /// prove that its replay agrees with the engine that wrote the log.

@@ -291,7 +291,10 @@ mod tests {
             let Entry::Command { events, .. } = &mut record.entry else {
                 return;
             };
-            for event in events.iter_mut().filter(|_| record.seq == seq) {
+            for event in std::sync::Arc::make_mut(events)
+                .iter_mut()
+                .filter(|_| record.seq == seq)
+            {
                 if let Event::Trade { quantity, .. } = event {
                     quantity.0 += 1;
                 }

@@ -120,7 +120,7 @@ impl History {
             return;
         };
         let at = Stamp::of(record);
-        for event in events {
+        for event in events.iter() {
             self.apply_event(at, event);
             self.record_activity(at, event);
         }
@@ -393,7 +393,7 @@ impl History {
         };
         let at = Stamp::of(record);
         let mut fills = Vec::new();
-        for event in events {
+        for event in events.iter() {
             if let Event::Trade { ticker, .. } = *event {
                 let Some(symbol) = self.symbol(ticker) else {
                     continue;

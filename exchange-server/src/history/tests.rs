@@ -333,7 +333,10 @@ impl Market {
             Err(rejection) => panic!("{command:?} was rejected: {rejection:?}"),
         };
         self.seq += 1;
-        let entry = Entry::Command { command, events };
+        let entry = Entry::Command {
+            command,
+            events: events.into(),
+        };
         let timestamp_ns = time_ms * 1_000_000;
         self.history.apply(&Record {
             seq: self.seq,
@@ -837,7 +840,7 @@ fn an_incoming_order_must_rest_fill_or_be_cancelled() {
     assert!(matches!(accepted, Event::OrderAccepted { .. }));
     let entry = Entry::Command {
         command,
-        events: vec![accepted],
+        events: vec![accepted].into(),
     };
     m.history.apply(&Record {
         seq: m.seq + 1,

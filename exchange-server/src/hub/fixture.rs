@@ -42,7 +42,10 @@ impl Market {
         Some(Record {
             seq: self.seq,
             timestamp_ns: self.seq * 1_000_000 + 999,
-            entry: Entry::Command { command, events },
+            entry: Entry::Command {
+                command,
+                events: events.into(),
+            },
         })
     }
 

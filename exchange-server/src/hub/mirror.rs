@@ -457,7 +457,7 @@ mod tests {
             let Entry::Command { events, .. } = &record.entry else {
                 continue;
             };
-            for event in events {
+            for event in events.iter() {
                 mirror.apply(event, &mut Changes::default());
             }
         }

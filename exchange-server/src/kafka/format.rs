@@ -102,7 +102,7 @@ pub struct Encoded {
 pub fn encode(record: &Record, symbols: &mut Symbols) -> Encoded {
     let exported = match &record.entry {
         Entry::Command { command, events } => {
-            for event in events {
+            for event in events.iter() {
                 if let exchange_core::Event::TickerCreated { ticker, symbol } = *event {
                     symbols.0.insert(ticker, symbol);
                 }
@@ -173,7 +173,8 @@ mod tests {
                 events: vec![Event::TickerCreated {
                     ticker: TickerId(1),
                     symbol: symbol("MNAD"),
-                }],
+                }]
+                .into(),
             },
         };
         let encoded = encode(&listing, &mut symbols);
@@ -207,7 +208,8 @@ mod tests {
                     to: payee,
                     amount: Credits(5),
                     reason: TransferReason::Payment,
-                }],
+                }]
+                .into(),
             },
         };
         let encoded = encode(&transfer, &mut symbols);
