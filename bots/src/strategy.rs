@@ -330,6 +330,42 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Which market-wide inputs a strategy reacts to. Both runners call a strategy with
+/// [`Input::Quote`] and [`Input::Trade`] only if it asks for them: a strategy that trades on
+/// its own timer is not woken for every trade of a busy market. Its view of the market is
+/// kept current either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketInputs {
+    /// Whether it wants [`Input::Quote`].
+    pub quotes: bool,
+    /// Whether it wants [`Input::Trade`].
+    pub trades: bool,
+}
+
+impl MarketInputs {
+    /// Quotes and trades.
+    pub const ALL: Self = Self {
+        quotes: true,
+        trades: true,
+    };
+
+    /// Neither: the strategy reads the view when its timer fires.
+    pub const NONE: Self = Self {
+        quotes: false,
+        trades: false,
+    };
+
+    /// Whether a strategy with these wants is called with `input`. Inputs about its own
+    /// orders, account and lifecycle always reach it.
+    pub fn admit(self, input: &Input) -> bool {
+        match input {
+            Input::Quote => self.quotes,
+            Input::Trade { .. } => self.trades,
+            _ => true,
+        }
+    }
+}
+
 /// A trading strategy.
 pub trait Strategy: Send {
     /// Its name, for logs and reports.
@@ -337,6 +373,12 @@ pub trait Strategy: Send {
 
     /// How often it wants [`Input::Tick`], in milliseconds (0: never).
     fn tick_interval_ms(&self) -> u64;
+
+    /// The market-wide inputs it reacts to; all of them unless it says otherwise. Runners
+    /// ask once, when they start the strategy.
+    fn market_inputs(&self) -> MarketInputs {
+        MarketInputs::ALL
+    }
 
     /// Reacts to one input. The context's view and portfolio already reflect it.
     fn on(&mut self, input: &Input, ctx: &mut Ctx<'_>);

@@ -30,7 +30,7 @@ use super::socket::Socket;
 use super::traders::{TraderSpawner, Traders};
 use super::view::BotView;
 use crate::rng::BotRng;
-use crate::strategy::{Action, Ctx, Input, MarketView, Portfolio, Strategy};
+use crate::strategy::{Action, Ctx, Input, MarketInputs, MarketView, Portfolio, Strategy};
 use exchange_core::AccountId;
 use futures_util::StreamExt;
 use std::collections::VecDeque;
@@ -267,6 +267,8 @@ fn client_id_base() -> u64 {
 /// A running bot's state.
 pub(super) struct Runner {
     pub(super) strategy: Box<dyn Strategy>,
+    /// The market-wide inputs the strategy reacts to; the others only update the view.
+    market_inputs: MarketInputs,
     pub(super) rng: BotRng,
     pub(super) config: BotConfig,
     pub(super) rest: Rest,
@@ -289,6 +291,7 @@ impl Runner {
         let mut view = BotView::new(&bot.config.ticker, client_id_base());
         view.transfers_from_stream = bot.config.kafka.is_none();
         Ok(Self {
+            market_inputs: bot.strategy.market_inputs(),
             strategy: bot.strategy,
             rng: bot.rng,
             view,
@@ -403,6 +406,9 @@ impl Runner {
                 let dropped = queue.len() + 1;
                 tracing::warn!(bot = %self.config.name, dropped, "too many inputs in a cascade");
                 break;
+            }
+            if !self.market_inputs.admit(&input) {
+                continue;
             }
             delivered += 1;
             for action in self.call_strategy(&input) {

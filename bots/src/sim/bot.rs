@@ -2,7 +2,9 @@
 //! portfolio it is shown (rebuilt from the engine's views when stale) and its timer.
 
 use crate::rng::BotRng;
-use crate::strategy::{Action, Ctx, Input, Level, MarketView, OwnOrder, Portfolio, Strategy};
+use crate::strategy::{
+    Action, Ctx, Input, Level, MarketInputs, MarketView, OwnOrder, Portfolio, Strategy,
+};
 use exchange_core::{AccountId, State, TickerId};
 
 /// A bot's index in the runner, in creation order. Never reused.
@@ -40,6 +42,8 @@ pub(super) struct Bot {
     /// The timer's jitter.
     jitter: BotRng,
     pub(super) tick_interval_ms: u64,
+    /// The market-wide inputs its strategy reacts to.
+    pub(super) market_inputs: MarketInputs,
     pub(super) next_client_id: u64,
     pub(super) portfolio: Portfolio,
     /// Whether a command touched its account since the portfolio was rebuilt.
@@ -68,6 +72,7 @@ impl Bot {
         Self {
             name: strategy.name(),
             tick_interval_ms: strategy.tick_interval_ms(),
+            market_inputs: strategy.market_inputs(),
             strategy,
             account,
             ticker,

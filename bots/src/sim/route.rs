@@ -14,7 +14,7 @@ impl<L: EventLog> Simulation<L> {
         let Entry::Command { events, .. } = &record.entry else {
             unreachable!("outcomes carry command records only")
         };
-        for event in events {
+        for event in events.iter() {
             self.mark_stale(event);
             self.route_event(event);
         }

@@ -209,14 +209,16 @@ impl<L: EventLog> Simulation<L> {
         Ok(())
     }
 
-    /// Delivers a market input to every bot (a quote only to those that have not seen the
-    /// current top). Bots created meanwhile are not included.
+    /// Delivers a market input to every bot that wants it (a quote only to those that have
+    /// not seen the current top). Bots created meanwhile are not included.
     fn fan_out(&mut self, input: Input) -> Result<(), SimError> {
         let top = top_of(&self.market);
         for i in 0..self.audience.len() {
             let id = self.audience[i];
-            let seen = self.bots[id.index()].as_ref().map(|bot| bot.seen_top);
-            if seen.is_none() || (input == Input::Quote && seen == Some(top)) {
+            let Some(bot) = self.bots[id.index()].as_ref() else {
+                continue;
+            };
+            if !bot.market_inputs.admit(&input) || (input == Input::Quote && bot.seen_top == top) {
                 continue;
             }
             self.call(id, input)?;

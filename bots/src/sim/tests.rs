@@ -2,7 +2,7 @@
 
 use super::testkit::{Jumper, Launcher, Quoter, Sprinter};
 use super::*;
-use crate::strategy::{ActionKind, Ctx, Input, OrderDone, Strategy};
+use crate::strategy::{ActionKind, Ctx, Input, MarketInputs, OrderDone, Strategy};
 use exchange_core::log::MemoryLog;
 use exchange_core::{AccountKind, Journal, JournalConfig, Side, Symbol, TimeInForce};
 use std::sync::{Arc, Mutex};
@@ -14,6 +14,7 @@ struct Probe {
     seen: Arc<Mutex<Vec<Input>>>,
     script: Script,
     interval_ms: u64,
+    market_inputs: MarketInputs,
 }
 
 impl Strategy for Probe {
@@ -25,6 +26,10 @@ impl Strategy for Probe {
         self.interval_ms
     }
 
+    fn market_inputs(&self) -> MarketInputs {
+        self.market_inputs
+    }
+
     fn on(&mut self, input: &Input, ctx: &mut Ctx<'_>) {
         self.seen.lock().unwrap().push(*input);
         (self.script)(input, ctx);
@@ -33,11 +38,20 @@ impl Strategy for Probe {
 
 /// A probe and the inputs it will record.
 fn probe(script: Script) -> (Box<dyn Strategy>, Arc<Mutex<Vec<Input>>>) {
+    probe_of(script, MarketInputs::ALL)
+}
+
+/// A probe that wants only `market_inputs` of the market-wide inputs.
+fn probe_of(
+    script: Script,
+    market_inputs: MarketInputs,
+) -> (Box<dyn Strategy>, Arc<Mutex<Vec<Input>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let probe = Probe {
         seen: seen.clone(),
         script,
         interval_ms: 0,
+        market_inputs,
     };
     (Box::new(probe), seen)
 }
@@ -123,6 +137,51 @@ fn fills_and_ends_reach_their_owners_under_client_ids() {
         simulation.activity().rejections.get("unknown_order"),
         Some(&1)
     );
+}
+
+#[test]
+fn market_inputs_reach_only_the_bots_that_want_them() {
+    let (buyer, bought) = probe_of(
+        Box::new(|input, ctx| {
+            if *input == Input::Start {
+                ctx.limit(Side::Buy, 100, 5, TimeInForce::Gtc);
+            }
+        }),
+        MarketInputs::NONE,
+    );
+    let (seller, _) = probe(Box::new(|input, ctx| {
+        if *input == Input::Start {
+            ctx.limit(Side::Sell, 100, 3, TimeInForce::Gtc);
+        }
+    }));
+    let trades_only = MarketInputs {
+        quotes: false,
+        trades: true,
+    };
+    let (watcher, watched) = probe_of(Box::new(|_, _| {}), trades_only);
+    let cast = Cast {
+        symbol: symbol(),
+        bots: vec![
+            BotSpec::standard(1_000, 0, buyer),
+            BotSpec::standard(0, 10, seller),
+            BotSpec::standard(0, 0, watcher),
+        ],
+        trader: None,
+    };
+    let mut simulation = simulation(cast, checked(1, 1_000));
+    simulation.run().unwrap();
+    let filled = Input::Filled {
+        client_id: 1,
+        side: Side::Buy,
+        price: 100,
+        quantity: 3,
+    };
+    assert_eq!(bought.lock().unwrap()[..], [Input::Start, filled]);
+    let trade = Input::Trade {
+        price: 100,
+        quantity: 3,
+    };
+    assert_eq!(watched.lock().unwrap()[..], [Input::Start, trade]);
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! lack of funds; any success resets the count. (The seed inverted the test and left on the
 //! first failure.)
 
-use crate::strategy::{Action, ActionKind, Ctx, Input, OrderDone, Strategy};
+use crate::strategy::{Action, ActionKind, Ctx, Input, MarketInputs, OrderDone, Strategy};
 use exchange_core::Side;
 
 /// The noise trader's parameters.
@@ -164,6 +164,11 @@ impl Strategy for NoiseTrader {
 
     fn tick_interval_ms(&self) -> u64 {
         self.config.tick_interval_ms
+    }
+
+    /// It trades on its timer, reading the spread from the view.
+    fn market_inputs(&self) -> MarketInputs {
+        MarketInputs::NONE
     }
 
     fn on(&mut self, input: &Input, ctx: &mut Ctx<'_>) {

@@ -17,7 +17,7 @@
 //! only those), liquidates a trader on any exit, paces launches instead of racing them, and
 //! does not sell at an ask of -1.
 
-use crate::strategy::{Action, ActionKind, Ctx, Input, Strategy};
+use crate::strategy::{Action, ActionKind, Ctx, Input, MarketInputs, Strategy};
 use exchange_core::{AccountId, Side, TimeInForce};
 use std::collections::{BTreeSet, VecDeque};
 
@@ -209,6 +209,11 @@ impl Strategy for Orchestrator {
 
     fn tick_interval_ms(&self) -> u64 {
         self.config.tick_interval_ms
+    }
+
+    /// It manages accounts, not orders: the market does not concern it.
+    fn market_inputs(&self) -> MarketInputs {
+        MarketInputs::NONE
     }
 
     fn on(&mut self, input: &Input, ctx: &mut Ctx<'_>) {

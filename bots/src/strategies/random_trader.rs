@@ -11,7 +11,7 @@
 //! or filled resets the count.
 
 use crate::strategies::noise::is_funding_failure;
-use crate::strategy::{Action, ActionKind, Ctx, Input, OrderDone, Strategy};
+use crate::strategy::{Action, ActionKind, Ctx, Input, MarketInputs, OrderDone, Strategy};
 use exchange_core::{Side, TimeInForce};
 use std::collections::BTreeMap;
 
@@ -239,6 +239,11 @@ impl Strategy for RandomTrader {
 
     fn tick_interval_ms(&self) -> u64 {
         self.config.tick_interval_ms
+    }
+
+    /// It trades on its timer, reading the book from the view.
+    fn market_inputs(&self) -> MarketInputs {
+        MarketInputs::NONE
     }
 
     fn on(&mut self, input: &Input, ctx: &mut Ctx<'_>) {

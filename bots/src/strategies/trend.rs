@@ -15,7 +15,7 @@
 //! than it checked it could pay. `p_avg` follows `(pos·p_avg + q·p)/(pos + q)` on each buy
 //! fill, kept as an integer cost basis.
 
-use crate::strategy::{Ctx, Input, Strategy};
+use crate::strategy::{Ctx, Input, MarketInputs, Strategy};
 use exchange_core::{Side, TimeInForce};
 use std::collections::VecDeque;
 
@@ -226,6 +226,14 @@ impl Strategy for TrendFollower {
 
     fn tick_interval_ms(&self) -> u64 {
         self.config.tick_interval_ms
+    }
+
+    /// It follows trade prices and decides on its timer; quotes do not concern it.
+    fn market_inputs(&self) -> MarketInputs {
+        MarketInputs {
+            quotes: false,
+            trades: true,
+        }
     }
 
     fn on(&mut self, input: &Input, ctx: &mut Ctx<'_>) {

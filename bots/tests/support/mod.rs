@@ -55,7 +55,8 @@ pub fn replay(log: &impl EventLog, invariants_every: u64) -> Replayed {
             Entry::Command { command, events } => {
                 let decided = decide(&state, command).unwrap();
                 assert_eq!(
-                    &decided, events,
+                    decided[..],
+                    events[..],
                     "record {expected} re-decides to its events"
                 );
                 events.iter().for_each(|event| evolve(&mut state, event));
