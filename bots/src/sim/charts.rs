@@ -6,8 +6,11 @@
 use super::error::SimError;
 use super::report::Report;
 use super::tape::{MinuteBar, MINUTE_MS};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -90,24 +93,11 @@ fn y_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
 /// `decimals` decimals.
 fn lines(path: &Path, title: &str, series: &[Series<'_>], decimals: usize) -> Result<(), SimError> {
     let failed = |error: &dyn std::fmt::Display| chart_error(path, error);
-    let root = BitMapBackend::new(path, CHART_SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| failed(&e))?;
+    let root = canvas(path)?;
     let all = || series.iter().flat_map(|s| s.points.iter());
     let x = x_range(all().map(|p| p.0));
     let y = y_range(all().filter_map(|p| p.1));
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x, y)
-        .map_err(|e| failed(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc("virtual hours")
-        .y_label_formatter(&|y| format!("{y:.decimals$}"))
-        .draw()
-        .map_err(|e| failed(&e))?;
+    let mut chart = axes(&root, path, title, (x, y), decimals)?;
     for one in series {
         let colour = one.colour;
         for (i, segment) in segments(&one.points).into_iter().enumerate() {
@@ -147,12 +137,42 @@ fn segments(points: &[(f64, Option<f64>)]) -> Vec<Vec<(f64, f64)>> {
 /// A bar chart of the volume per minute.
 fn volume(path: &Path, title: &str, bars: &[MinuteBar]) -> Result<(), SimError> {
     let failed = |error: &dyn std::fmt::Display| chart_error(path, error);
-    let root = BitMapBackend::new(path, CHART_SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| failed(&e))?;
+    let root = canvas(path)?;
     let x = x_range(bars.iter().map(hours));
     let y = y_range(bars.iter().map(|bar| bar.volume as f64));
-    let y = 0.0..y.end;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = axes(&root, path, title, (x, 0.0..y.end), 0)?;
+    let width = MINUTE_MS as f64 / 3_600_000.0;
+    let rectangles = bars.iter().map(|bar| {
+        let left = hours(bar) - width / 2.0;
+        let corners = [(left, 0.0), (left + width, bar.volume as f64)];
+        Rectangle::new(corners, BLUE.mix(0.7).filled())
+    });
+    chart.draw_series(rectangles).map_err(|e| failed(&e))?;
+    root.present().map_err(|e| failed(&e))
+}
+
+/// A chart drawn on a bitmap, with hours across and values up.
+type Chart<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A white bitmap of [`CHART_SIZE`] that `path` receives when presented.
+fn canvas(path: &Path) -> Result<DrawingArea<BitMapBackend<'_>, Shift>, SimError> {
+    let root = BitMapBackend::new(path, CHART_SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| chart_error(path, &e))?;
+    Ok(root)
+}
+
+/// The frame every chart shares: a title, virtual hours across (`x`), and the `y` axis
+/// labelled with `decimals` decimals.
+fn axes<'a, 'b>(
+    root: &'a DrawingArea<BitMapBackend<'b>, Shift>,
+    path: &Path,
+    title: &str,
+    (x, y): (Range<f64>, Range<f64>),
+    decimals: usize,
+) -> Result<Chart<'a, 'b>, SimError> {
+    let failed = |error: &dyn std::fmt::Display| chart_error(path, error);
+    let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 22))
         .margin(12)
         .x_label_area_size(40)
@@ -162,17 +182,10 @@ fn volume(path: &Path, title: &str, bars: &[MinuteBar]) -> Result<(), SimError> 
     chart
         .configure_mesh()
         .x_desc("virtual hours")
-        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_label_formatter(&|y| format!("{y:.decimals$}"))
         .draw()
         .map_err(|e| failed(&e))?;
-    let width = MINUTE_MS as f64 / 3_600_000.0;
-    let rectangles = bars.iter().map(|bar| {
-        let left = hours(bar) - width / 2.0;
-        let corners = [(left, 0.0), (left + width, bar.volume as f64)];
-        Rectangle::new(corners, BLUE.mix(0.7).filled())
-    });
-    chart.draw_series(rectangles).map_err(|e| failed(&e))?;
-    root.present().map_err(|e| failed(&e))
+    Ok(chart)
 }
 
 fn chart_error(path: &Path, error: &dyn std::fmt::Display) -> SimError {
