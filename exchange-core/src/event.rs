@@ -226,6 +226,41 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The accounts the event changes or names, at most two: both sides of a trade or
+    /// transfer, an account and its orchestrator when created, otherwise the one account
+    /// it concerns. Ticker events name none.
+    pub fn accounts(&self) -> [Option<AccountId>; 2] {
+        match *self {
+            Event::AccountCreated {
+                account,
+                orchestrated_by,
+                ..
+            } => [Some(account), orchestrated_by],
+            Event::CreditsTransferred { from, to, .. }
+            | Event::SharesTransferred { from, to, .. } => [Some(from), Some(to)],
+            Event::Trade {
+                maker_account,
+                taker_account,
+                ..
+            } => [Some(maker_account), Some(taker_account)],
+            Event::CreditsDeposited { account, .. }
+            | Event::SharesIssued { account, .. }
+            | Event::OrderAccepted { account, .. }
+            | Event::OrderRested { account, .. }
+            | Event::OrderCancelled { account, .. }
+            | Event::RemainderCancelled { account, .. }
+            | Event::OrderAmended { account, .. }
+            | Event::AccountClosed { account }
+            | Event::AlertSet { account, .. }
+            | Event::AlertCleared { account, .. }
+            | Event::AlertTriggered { account, .. }
+            | Event::AlertRearmed { account, .. } => [Some(account), None],
+            Event::TickerCreated { .. } | Event::TickerStatusChanged { .. } => [None, None],
+        }
+    }
+}
+
 /// Why credits or shares moved outside of a trade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TransferReason {
@@ -270,4 +305,27 @@ pub enum Priority {
     Kept,
     /// New price or larger quantity: the order moved to the back of its level.
     Lost,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_names_the_accounts_it_concerns() {
+        let (trader, orchestrator) = (AccountId(7), AccountId(3));
+        let created = Event::AccountCreated {
+            account: trader,
+            kind: AccountKind::Standard,
+            orchestrated_by: Some(orchestrator),
+        };
+        assert_eq!(created.accounts(), [Some(trader), Some(orchestrator)]);
+        let closed = Event::AccountClosed { account: trader };
+        assert_eq!(closed.accounts(), [Some(trader), None]);
+        let listed = Event::TickerStatusChanged {
+            ticker: TickerId(1),
+            status: TickerStatus::Closed,
+        };
+        assert_eq!(listed.accounts(), [None, None]);
+    }
 }

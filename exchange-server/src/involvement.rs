@@ -73,39 +73,7 @@ fn action_account(action: &Action) -> Option<AccountId> {
 
 /// Whether an event changes or names `account`.
 fn event_involves_account(event: &Event, account: AccountId) -> bool {
-    event_accounts(event).contains(&Some(account))
-}
-
-/// The accounts an event changes or names: at most two.
-pub fn event_accounts(event: &Event) -> [Option<AccountId>; 2] {
-    match *event {
-        Event::AccountCreated {
-            account,
-            orchestrated_by,
-            ..
-        } => [Some(account), orchestrated_by],
-        Event::CreditsTransferred { from, to, .. } | Event::SharesTransferred { from, to, .. } => {
-            [Some(from), Some(to)]
-        }
-        Event::Trade {
-            maker_account,
-            taker_account,
-            ..
-        } => [Some(maker_account), Some(taker_account)],
-        Event::CreditsDeposited { account, .. }
-        | Event::SharesIssued { account, .. }
-        | Event::OrderAccepted { account, .. }
-        | Event::OrderRested { account, .. }
-        | Event::OrderCancelled { account, .. }
-        | Event::RemainderCancelled { account, .. }
-        | Event::OrderAmended { account, .. }
-        | Event::AccountClosed { account }
-        | Event::AlertSet { account, .. }
-        | Event::AlertCleared { account, .. }
-        | Event::AlertTriggered { account, .. }
-        | Event::AlertRearmed { account, .. } => [Some(account), None],
-        Event::TickerCreated { .. } | Event::TickerStatusChanged { .. } => [None, None],
-    }
+    event.accounts().contains(&Some(account))
 }
 
 /// The ticker an action names, if any. A listing names its ticker by symbol only; its

@@ -20,9 +20,10 @@ impl<L: EventLog> Simulation<L> {
         }
     }
 
-    /// Marks the portfolios of the accounts an event touches for rebuilding.
+    /// Marks the portfolios of the accounts an event names for rebuilding (a rebuild that
+    /// finds nothing changed costs only time).
     fn mark_stale(&mut self, event: &Event) {
-        for account in accounts_of(event).into_iter().flatten() {
+        for account in event.accounts().into_iter().flatten() {
             if let Some(id) = self.bot_of(account) {
                 self.bot_mut(id).expect("running").stale = true;
             }
@@ -166,34 +167,5 @@ impl<L: EventLog> Simulation<L> {
         if let Some(id) = self.bot_of(account) {
             self.inbox.push_back(Delivery::To(id, input));
         }
-    }
-}
-
-/// The accounts whose balances or orders an event changes (at most two).
-fn accounts_of(event: &Event) -> [Option<AccountId>; 2] {
-    match *event {
-        Event::Trade {
-            maker_account,
-            taker_account,
-            ..
-        } => [Some(maker_account), Some(taker_account)],
-        Event::CreditsTransferred { from, to, .. } | Event::SharesTransferred { from, to, .. } => {
-            [Some(from), Some(to)]
-        }
-        Event::AccountCreated { account, .. }
-        | Event::CreditsDeposited { account, .. }
-        | Event::SharesIssued { account, .. }
-        | Event::OrderAccepted { account, .. }
-        | Event::OrderRested { account, .. }
-        | Event::OrderCancelled { account, .. }
-        | Event::RemainderCancelled { account, .. }
-        | Event::OrderAmended { account, .. }
-        | Event::AccountClosed { account } => [Some(account), None],
-        Event::TickerCreated { .. }
-        | Event::TickerStatusChanged { .. }
-        | Event::AlertSet { .. }
-        | Event::AlertCleared { .. }
-        | Event::AlertTriggered { .. }
-        | Event::AlertRearmed { .. } => [None, None],
     }
 }

@@ -11,7 +11,7 @@
 //! Events are the API's [`WireEvent`]s (snake case, tickers by symbol), so a consumer of the
 //! topic reads the same vocabulary as a client of the REST API and the WebSocket.
 
-use crate::involvement::{event_accounts, event_ticker};
+use crate::involvement::event_ticker;
 use crate::wire::WireEvent;
 use exchange_core::log::{Entry, Record, Seq};
 use exchange_core::{AccountId, Actor, Symbol, TickerId};
@@ -144,7 +144,7 @@ fn key(record: &Record, symbols: &Symbols) -> String {
     }
     let account = events
         .iter()
-        .find_map(|event| event_accounts(event).into_iter().flatten().next());
+        .find_map(|event| event.accounts().into_iter().flatten().next());
     match account {
         Some(account) => format!("account:{}", account.0),
         None => "exchange".to_owned(),

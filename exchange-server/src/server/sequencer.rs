@@ -22,7 +22,7 @@ use crate::history::History;
 use crate::hub::{Hub, Published};
 use crate::server::metrics::Metrics;
 use exchange_core::log::{Entry, EventLog, Record, Seq};
-use exchange_core::{AccountId, Command, Journal, Outcome, Rejection, State, Submission};
+use exchange_core::{AccountId, Command, Event, Journal, Outcome, Rejection, State, Submission};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver as StdReceiver, SyncSender};
@@ -316,7 +316,7 @@ impl<L: EventLog> Worker<L> {
         let mut last_touch = rustc_hash::FxHashMap::default();
         for record in &records {
             if let Entry::Command { events, .. } = &record.entry {
-                let accounts = events.iter().flat_map(crate::involvement::event_accounts);
+                let accounts = events.iter().flat_map(Event::accounts);
                 for account in accounts.flatten() {
                     last_touch.insert(account, record.seq);
                 }
