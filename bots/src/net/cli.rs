@@ -37,16 +37,8 @@ impl BotArgs {
     }
 }
 
-/// Structured logs on stderr; `RUST_LOG` chooses what (default `info`).
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // A second initialisation keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
+/// Structured logs and the shutdown signal, exactly as `exchange serve` has them.
+pub use exchange_server::cli::serve::{init_logging, shutdown_signal};
 
 /// Runs one bot until Ctrl-C (then it cancels its orders and stops) or until it ends by
 /// itself; the process's exit code: 0 when it stopped or exited, 2 on an error.
@@ -103,28 +95,5 @@ pub fn exit_code<T>(name: &str, result: Result<T, NetError>) -> ExitCode {
             eprintln!("{name}: {error}");
             ExitCode::from(2)
         }
-    }
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
-            // Without SIGTERM handling, Ctrl-C alone stops the program.
-            let _ = interrupt.await;
-            return;
-        };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        // If Ctrl-C cannot be listened for, the program runs until killed.
-        let _ = interrupt.await;
     }
 }

@@ -117,7 +117,7 @@ impl ServeArgs {
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops it in order.
 pub fn run(args: &ServeArgs) -> Result<(), CliError> {
-    init_tracing();
+    init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -136,7 +136,7 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
 }
 
 /// Structured logs on stderr; `RUST_LOG` chooses what (default `info`).
-fn init_tracing() {
+pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // A second initialisation (in tests) keeps the first subscriber.
@@ -147,7 +147,7 @@ fn init_tracing() {
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
