@@ -1,7 +1,7 @@
 //! The order book: resting orders in price-time priority.
 //!
 //! Resting orders live in one [`OrderArena`] shared by all tickers, addressed by slot, with
-//! an id-to-slot index for cancels. Each ticker's [`Book`] keeps, per side, a `Vec` of price
+//! an id-to-slot index ([`OrderIndex`]) for cancels and fills. Each ticker's [`Book`] keeps, per side, a `Vec` of price
 //! levels sorted so that the best level is last: most activity happens at or near the best
 //! price, where inserting or removing a level moves few elements. Within a level, orders form
 //! a doubly linked FIFO queue threaded through the arena, so adding, filling and cancelling
@@ -11,6 +11,7 @@
 use crate::command::Side;
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
 use crate::money::{Price, Quantity};
+use crate::order_index::OrderIndex;
 use rustc_hash::FxHashMap;
 
 /// Index of an order in the [`OrderArena`].
@@ -84,7 +85,7 @@ impl RestingOrder {
 pub(crate) struct OrderArena {
     slots: Vec<RestingOrder>,
     free: Vec<Slot>,
-    index: FxHashMap<OrderId, Slot>,
+    index: OrderIndex,
     /// Client order ids of the resting orders that have one.
     client_ids: FxHashMap<OrderId, ClientOrderId>,
 }
@@ -115,8 +116,7 @@ impl OrderArena {
                 slot
             }
         };
-        let previous = self.index.insert(id, slot);
-        assert!(previous.is_none(), "invariant: order ids are unique");
+        self.index.insert(id, slot);
         slot
     }
 
@@ -127,7 +127,7 @@ impl OrderArena {
             order.level_prev == NIL && order.level_next == NIL,
             "invariant: unlinked"
         );
-        let removed = self.index.remove(&order.id);
+        let removed = self.index.remove(order.id);
         assert_eq!(removed, Some(slot), "invariant: index matches arena");
         if order.has_client_id {
             let removed = self.client_ids.remove(&order.id);
@@ -150,7 +150,7 @@ impl OrderArena {
 
     /// The slot of a resting order.
     pub(crate) fn slot_of(&self, id: OrderId) -> Option<Slot> {
-        self.index.get(&id).copied()
+        self.index.get(id)
     }
 
     /// A resting order by slot.

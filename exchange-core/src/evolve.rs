@@ -4,7 +4,7 @@
 //! invariants an event relies on (an order it names rests, a balance it debits covers the
 //! debit), because a failure there means the log or `decide` is wrong, never the client.
 
-use crate::book::RestingOrder;
+use crate::book::{RestingOrder, Slot};
 use crate::command::Side;
 use crate::event::Event;
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
@@ -98,7 +98,11 @@ pub fn evolve(state: &mut State, event: &Event) {
             quantity,
             ..
         } => {
-            let removed = remove_order(state, order, account, ticker);
+            let slot = state
+                .orders
+                .slot_of(order)
+                .expect("invariant: the order rests");
+            let removed = remove_order(state, slot, account, ticker);
             assert_eq!(
                 removed,
                 (side, price, quantity),
@@ -203,7 +207,7 @@ fn trade(state: &mut State, event: &Event) {
     );
     let listed = state.tickers.get_mut(ticker);
     if quantity == maker.remaining {
-        remove_order(state, maker_order, maker_account, ticker);
+        remove_order(state, slot, maker_account, ticker);
     } else {
         listed.book.reduce(&mut state.orders, slot, quantity);
         let maker = state.orders.get_mut(slot);
@@ -351,18 +355,14 @@ fn shift(from: &mut u64, to: &mut u64, amount: u64) {
     *to = add(*to, amount);
 }
 
-/// Takes a resting order off its book and its account's list, returning its side, price
-/// and the quantity that was still resting.
+/// Takes the order resting in `slot` off its book and its account's list, returning its
+/// side, price and the quantity that was still resting.
 fn remove_order(
     state: &mut State,
-    order: OrderId,
+    slot: Slot,
     account: AccountId,
     ticker: TickerId,
 ) -> (Side, Price, Quantity) {
-    let slot = state
-        .orders
-        .slot_of(order)
-        .expect("invariant: the order rests");
     let found = state.orders.get(slot);
     assert!(
         found.account == account && found.ticker == ticker,

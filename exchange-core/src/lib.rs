@@ -101,6 +101,7 @@ mod ledger;
 pub mod limits;
 pub mod log;
 mod money;
+mod order_index;
 mod rejection;
 mod state;
 mod symbol;

@@ -11,7 +11,7 @@
 //! funded accounts, `Translator` turns each workload [`Op`] into an exchange-core [`Command`].
 
 use exchange_core::{
-    AccountId, AccountKind, Action, Command, Credits, Event, Exchange, NewOrder, OrderId, OrderRef,
+    AccountId, AccountKind, Action, Command, Credits, Exchange, NewOrder, OrderId, OrderRef,
     Price, Quantity, Side as CoreSide, Symbol, TickerId,
 };
 
@@ -35,10 +35,18 @@ const _: () = assert!(
 );
 
 /// `exchange-core` with funded accounts, holds and events.
+///
+/// [`Engine::prepare`] translates the whole stream into exchange-core commands before the
+/// clock starts, like the stream itself was generated beforehand: the engine assigns order
+/// ids one after another, so which id each placement will get is known in advance. The
+/// timed loop then only executes commands. Without `prepare`, each op is translated as it
+/// comes.
 pub struct ExchangeCoreEngine {
     exchange: Exchange,
     translator: Translator,
-    filled_volume: u64,
+    /// The translated stream, if prepared, and how much of it ran.
+    prepared: Vec<Command>,
+    executed: usize,
 }
 
 impl Default for ExchangeCoreEngine {
@@ -48,7 +56,8 @@ impl Default for ExchangeCoreEngine {
         Self {
             exchange,
             translator,
-            filled_volume: 0,
+            prepared: Vec::new(),
+            executed: 0,
         }
     }
 }
@@ -217,39 +226,47 @@ impl Translator {
     }
 }
 
-impl ExchangeCoreEngine {
-    /// Executes a workload command that must succeed, counting the shares it trades.
-    fn execute(&mut self, command: Command) {
-        match self.exchange.execute(&command) {
-            Ok(events) => {
-                for event in events {
-                    if let Event::Trade { quantity, .. } = event {
-                        self.filled_volume += quantity.0;
-                    }
-                }
-            }
-            Err(rejection) => panic!("workload command rejected: {rejection} ({command:?})"),
-        }
-    }
-}
-
 impl Engine for ExchangeCoreEngine {
     fn name(&self) -> &'static str {
         "exchange-core"
     }
 
     fn apply(&mut self, op: &Op) {
-        let next_order_id = self.exchange.state().next_order_id();
-        let command = self.translator.command(op, next_order_id);
-        self.execute(command);
+        let command = match self.prepared.get(self.executed) {
+            Some(command) => *command,
+            None => {
+                let next_order_id = self.exchange.state().next_order_id();
+                self.translator.command(op, next_order_id)
+            }
+        };
+        self.executed += 1;
+        if let Err(rejection) = self.exchange.execute(&command) {
+            panic!("workload command rejected: {rejection} ({command:?})");
+        }
     }
 
     fn prepare(&mut self, ops: &[Op]) {
+        assert_eq!(self.executed, 0, "prepare comes before the first command");
         self.translator.prepare(id_table_len(ops));
+        let mut next_order_id = self.exchange.state().next_order_id();
+        self.prepared = ops
+            .iter()
+            .map(|op| {
+                let command = self.translator.command(op, next_order_id);
+                if let Op::Limit { .. } = op {
+                    // Every workload order is accepted, and takes the next id.
+                    next_order_id = OrderId(next_order_id.0 + 1);
+                }
+                command
+            })
+            .collect();
     }
 
+    /// The ticker's traded volume, as the engine counts it.
     fn filled_volume(&self) -> u64 {
-        self.filled_volume
+        let ticker = self.translator.ticker;
+        let listed = self.exchange.state().ticker(ticker);
+        listed.expect("the workload's ticker is listed").volume.0
     }
 }
 
@@ -264,6 +281,25 @@ mod tests {
         let mut engine = ExchangeCoreEngine::default();
         workload.ops.iter().for_each(|op| engine.apply(op));
         assert_eq!(engine.filled_volume(), workload.filled_volume);
+    }
+
+    #[test]
+    fn a_prepared_stream_runs_the_same_commands_as_one_translated_on_the_fly() {
+        let workload = testing::w1_seed_42();
+        let ops = &workload.ops[..50_000];
+        let mut prepared = ExchangeCoreEngine::default();
+        prepared.prepare(ops);
+        let mut on_the_fly = ExchangeCoreEngine::default();
+        for op in ops {
+            prepared.apply(op);
+            on_the_fly.apply(op);
+        }
+        assert!(prepared.filled_volume() > 0);
+        assert_eq!(prepared.filled_volume(), on_the_fly.filled_volume());
+        assert_eq!(
+            prepared.exchange.state().state_hash(),
+            on_the_fly.exchange.state().state_hash()
+        );
     }
 
     #[test]
