@@ -5,8 +5,10 @@
 //! levels sorted so that the best level is last: most activity happens at or near the best
 //! price, where inserting or removing a level moves few elements. Within a level, orders form
 //! a doubly linked FIFO queue threaded through the arena, so adding, filling and cancelling
-//! an order never scans a level. Each account's resting orders form a second linked list
-//! through the arena, for cancel-all and liquidation.
+//! an order never scans a level. Each account keeps the slots of its resting orders in a
+//! `Vec`, for cancel-all and liquidation; an order knows its place there, so it leaves by a
+//! swap-remove that touches only the account's list and the order moved into its place,
+//! which is the account's latest and most likely cached, rather than two random neighbours.
 
 use crate::command::Side;
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
@@ -38,8 +40,8 @@ pub(crate) struct RestingOrder {
     has_client_id: bool,
     level_prev: Slot,
     level_next: Slot,
-    account_prev: Slot,
-    account_next: Slot,
+    /// Where the order is in its account's list of resting orders.
+    account_at: u32,
 }
 
 impl RestingOrder {
@@ -64,8 +66,7 @@ impl RestingOrder {
             has_client_id: false,
             level_prev: NIL,
             level_next: NIL,
-            account_prev: NIL,
-            account_next: NIL,
+            account_at: u32::MAX,
         }
     }
 
@@ -74,9 +75,9 @@ impl RestingOrder {
         self.level_next
     }
 
-    /// The next order of the same account.
-    pub(crate) fn account_next(&self) -> Slot {
-        self.account_next
+    /// Where the order is in its account's list of resting orders.
+    pub(crate) fn account_at(&self) -> usize {
+        self.account_at as usize
     }
 }
 
@@ -173,37 +174,20 @@ impl OrderArena {
         self.index.len()
     }
 
-    /// Puts an order at the head of an account's list.
-    pub(crate) fn link_account(&mut self, head: &mut Slot, slot: Slot) {
-        let old_head = *head;
-        {
-            let order = self.get_mut(slot);
-            order.account_prev = NIL;
-            order.account_next = old_head;
-        }
-        if old_head != NIL {
-            self.get_mut(old_head).account_prev = slot;
-        }
-        *head = slot;
+    /// Adds an order to its account's list of resting orders.
+    pub(crate) fn link_account(&mut self, orders: &mut Vec<Slot>, slot: Slot) {
+        let at = u32::try_from(orders.len()).expect("limit: an account's orders fit u32");
+        orders.push(slot);
+        self.get_mut(slot).account_at = at;
     }
 
-    /// Takes an order out of its account's list.
-    pub(crate) fn unlink_account(&mut self, head: &mut Slot, slot: Slot) {
-        let (prev, next) = {
-            let order = self.get_mut(slot);
-            let links = (order.account_prev, order.account_next);
-            order.account_prev = NIL;
-            order.account_next = NIL;
-            links
-        };
-        if prev == NIL {
-            assert_eq!(*head, slot, "invariant: first order of the account list");
-            *head = next;
-        } else {
-            self.get_mut(prev).account_next = next;
-        }
-        if next != NIL {
-            self.get_mut(next).account_prev = prev;
+    /// Takes an order out of its account's list of resting orders.
+    pub(crate) fn unlink_account(&mut self, orders: &mut Vec<Slot>, slot: Slot) {
+        let at = std::mem::replace(&mut self.get_mut(slot).account_at, u32::MAX) as usize;
+        assert_eq!(orders.get(at), Some(&slot), "invariant: account list place");
+        orders.swap_remove(at);
+        if let Some(&moved) = orders.get(at) {
+            self.get_mut(moved).account_at = at as u32;
         }
     }
 }

@@ -309,8 +309,7 @@ fn rest(state: &mut State, event: &Event) {
         .book
         .push_back(&mut state.orders, slot);
     let owner = state.ledger.get_mut(account);
-    state.orders.link_account(&mut owner.orders_head, slot);
-    owner.orders_open += 1;
+    state.orders.link_account(&mut owner.orders, slot);
 }
 
 /// Moves available funds into the hold backing a resting order.
@@ -375,8 +374,7 @@ fn remove_order(
         .book
         .unlink(&mut state.orders, slot);
     let owner = state.ledger.get_mut(account);
-    state.orders.unlink_account(&mut owner.orders_head, slot);
-    owner.orders_open -= 1;
+    state.orders.unlink_account(&mut owner.orders, slot);
     state.orders.remove(slot);
     removed
 }
@@ -449,7 +447,7 @@ fn close(account: &mut Account) {
         "invariant: closed accounts hold no credits"
     );
     assert_eq!(
-        account.orders_open, 0,
+        account.orders_open(), 0,
         "invariant: closed accounts have no orders"
     );
     assert!(

@@ -241,6 +241,5 @@ fn restore_order(state: &mut State, ticker: crate::ids::TickerId, side: Side, im
         .book
         .push_back(&mut state.orders, slot);
     let owner = state.ledger.get_mut(image.account);
-    state.orders.link_account(&mut owner.orders_head, slot);
-    owner.orders_open += 1;
+    state.orders.link_account(&mut owner.orders, slot);
 }

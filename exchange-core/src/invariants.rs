@@ -170,10 +170,20 @@ impl State {
             }
             let open = recomputed.orders_open.get(&id).copied().unwrap_or(0);
             ensure!(
-                account.orders_open == open,
-                "account {id} counts {} open orders, books hold {open}",
-                account.orders_open
+                account.orders_open() == open,
+                "account {id} lists {} open orders, books hold {open}",
+                account.orders_open()
             );
+            for (at, &slot) in account.orders.iter().enumerate() {
+                let order = self.orders.get(slot);
+                ensure!(
+                    order.account == id
+                        && order.account_at() == at
+                        && self.orders.slot_of(order.id) == Some(slot),
+                    "account {id}'s list of orders names order {} at the wrong place",
+                    order.id
+                );
+            }
             if let Some(orchestrator) = account.orchestrated_by {
                 let kind = self.ledger.get(orchestrator).map(|o| o.kind);
                 ensure!(

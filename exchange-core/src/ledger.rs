@@ -5,7 +5,7 @@
 //! liquidation) touches available amounts only. The total of all credits never exceeds
 //! [`crate::limits::CREDITS_TOTAL_MAX`], so no balance can overflow.
 
-use crate::book::{Slot, NIL};
+use crate::book::Slot;
 use crate::command::{AccountKind, AlertDirection};
 use crate::ids::{AccountId, TickerId};
 use crate::money::{Credits, Quantity};
@@ -57,10 +57,9 @@ pub(crate) struct Account {
     pub(crate) credits_held: Credits,
     /// Indexed by ticker id minus one; missing entries are empty positions.
     positions: Vec<Position>,
-    /// Resting orders, across all tickers.
-    pub(crate) orders_open: u32,
-    /// First of the account's resting orders, linked through the order arena.
-    pub(crate) orders_head: Slot,
+    /// Arena slots of the account's resting orders, across all tickers, in no particular
+    /// order; each order knows its place here.
+    pub(crate) orders: Vec<Slot>,
     /// Indexed by [`alert_index`].
     pub(crate) alerts: [Option<Alert>; 2],
 }
@@ -86,10 +85,14 @@ impl Account {
             credits_available: Credits::ZERO,
             credits_held: Credits::ZERO,
             positions: Vec::new(),
-            orders_open: 0,
-            orders_head: NIL,
+            orders: Vec::new(),
             alerts: [None, None],
         }
+    }
+
+    /// How many orders the account has resting.
+    pub(crate) fn orders_open(&self) -> u32 {
+        u32::try_from(self.orders.len()).expect("limit: ORDERS_OPEN_PER_ACCOUNT_MAX fits u32")
     }
 
     /// Available plus held credits: what balance alerts watch.

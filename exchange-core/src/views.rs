@@ -176,7 +176,7 @@ fn account_view(id: AccountId, account: &Account) -> AccountView {
                 held: p.held,
             })
             .collect(),
-        orders_open: account.orders_open,
+        orders_open: account.orders_open(),
         alerts: ALERT_DIRECTIONS
             .iter()
             .filter_map(|&direction| {
@@ -261,15 +261,13 @@ impl State {
         let Some(found) = self.ledger.get(account) else {
             return Vec::new();
         };
-        let mut orders = Vec::new();
-        let mut slot = found.orders_head;
-        while slot != NIL {
-            let order = self.orders.get(slot);
-            if ticker.is_none_or(|t| t == order.ticker) {
-                orders.push(OrderView::of(&self.orders, order));
-            }
-            slot = order.account_next();
-        }
+        let mut orders: Vec<OrderView> = found
+            .orders
+            .iter()
+            .map(|&slot| self.orders.get(slot))
+            .filter(|order| ticker.is_none_or(|t| t == order.ticker))
+            .map(|order| OrderView::of(&self.orders, order))
+            .collect();
         orders.sort_unstable_by_key(|o| o.id);
         orders
     }

@@ -2,7 +2,7 @@
 
 use super::matching::{self, Budget, Limit, Stop, Taker, Walk};
 use super::{acting_account, open_ticker, ticker};
-use crate::book::{RestingOrder, NIL};
+use crate::book::RestingOrder;
 use crate::command::{Actor, NewOrder, OrderRef, OrderType, Side, TimeInForce};
 use crate::event::{CancelReason, Event, Priority, RemainderReason};
 use crate::ids::{AccountId, TickerId};
@@ -36,7 +36,7 @@ pub(super) fn place(
         }
     }
     let may_rest = matches!(limit, Some((_, TimeInForce::Gtc | TimeInForce::PostOnly)));
-    if may_rest && account.orders_open >= ORDERS_OPEN_PER_ACCOUNT_MAX {
+    if may_rest && account.orders_open() >= ORDERS_OPEN_PER_ACCOUNT_MAX {
         return Err(Rejection::TooManyOpenOrders);
     }
     let budget = check_funds(account, order, limit.map(|(price, _)| price))?;
@@ -240,20 +240,13 @@ pub(super) fn cancel_all(
 }
 
 /// An account's resting orders in id order, so the events that cancel them do not depend on
-/// how the account's order list happens to be linked.
+/// the order of the account's list.
 pub(super) fn open_orders<'a>(state: &'a State, account: &Account) -> Vec<&'a RestingOrder> {
-    let mut orders = Vec::with_capacity(account.orders_open as usize);
-    let mut slot = account.orders_head;
-    while slot != NIL {
-        let order = state.orders.get(slot);
-        orders.push(order);
-        slot = order.account_next();
-    }
-    assert_eq!(
-        orders.len(),
-        account.orders_open as usize,
-        "invariant: account order count"
-    );
+    let mut orders: Vec<_> = account
+        .orders
+        .iter()
+        .map(|&slot| state.orders.get(slot))
+        .collect();
     orders.sort_unstable_by_key(|o| o.id);
     orders
 }
