@@ -109,12 +109,19 @@ impl Account {
     }
 
     /// The account's shares of a ticker, to change.
+    #[inline]
     pub(crate) fn position_mut(&mut self, ticker: TickerId) -> &mut Position {
         let at = ticker_index(ticker);
         if at >= self.positions.len() {
-            self.positions.resize(at + 1, Position::default());
+            self.grow_positions(at + 1);
         }
         &mut self.positions[at]
+    }
+
+    /// Makes room for positions up to `len` tickers; rare, so kept out of the hot path.
+    #[cold]
+    fn grow_positions(&mut self, len: usize) {
+        self.positions.resize(len, Position::default());
     }
 
     /// Every ticker in which the account has shares, available or held, in ticker order.
