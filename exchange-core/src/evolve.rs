@@ -447,7 +447,8 @@ fn close(account: &mut Account) {
         "invariant: closed accounts hold no credits"
     );
     assert_eq!(
-        account.orders_open(), 0,
+        account.orders_open(),
+        0,
         "invariant: closed accounts have no orders"
     );
     assert!(

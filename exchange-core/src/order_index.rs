@@ -121,7 +121,10 @@ impl OrderIndex {
         if at >= self.pages.len() {
             // The newest page was kept while empty; now that a newer one starts, drop it.
             let newest = self.pages.len() - 1;
-            if self.pages[newest].as_ref().is_some_and(|page| page.resting == 0) {
+            if self.pages[newest]
+                .as_ref()
+                .is_some_and(|page| page.resting == 0)
+            {
                 self.pages[newest] = None;
             }
             self.pages.resize(at + 1, None);

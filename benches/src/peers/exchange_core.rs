@@ -11,8 +11,8 @@
 //! funded accounts, `Translator` turns each workload [`Op`] into an exchange-core [`Command`].
 
 use exchange_core::{
-    AccountId, AccountKind, Action, Command, Credits, Exchange, NewOrder, OrderId, OrderRef,
-    Price, Quantity, Side as CoreSide, Symbol, TickerId,
+    AccountId, AccountKind, Action, Command, Credits, Exchange, NewOrder, OrderId, OrderRef, Price,
+    Quantity, Side as CoreSide, Symbol, TickerId,
 };
 
 use crate::engine::{id_table_len, Engine};
