@@ -1,14 +1,14 @@
 //! The order book: resting orders in price-time priority.
 //!
 //! Resting orders live in one [`OrderArena`] shared by all tickers, addressed by slot, with
-//! an id-to-slot index ([`OrderIndex`]) for cancels and fills. Each ticker's [`Book`] keeps, per side, a `Vec` of price
-//! levels sorted so that the best level is last: most activity happens at or near the best
-//! price, where inserting or removing a level moves few elements. Within a level, orders form
-//! a doubly linked FIFO queue threaded through the arena, so adding, filling and cancelling
-//! an order never scans a level. Each account keeps the slots of its resting orders in a
-//! `Vec`, for cancel-all and liquidation; an order knows its place there, so it leaves by a
-//! swap-remove that touches only the account's list and the order moved into its place,
-//! which is the account's latest and most likely cached, rather than two random neighbours.
+//! an id-to-slot index ([`OrderIndex`]) for cancels and fills. Each ticker's [`Book`] keeps,
+//! per side, a `Vec` of price levels sorted so that the best level is last: most activity
+//! happens at or near the best price, where inserting or removing a level moves few elements.
+//! Within a level, orders form a doubly linked FIFO queue threaded through the arena, so
+//! adding, filling and cancelling an order never scans a level. Each account keeps the slots
+//! of its resting orders in a `Vec`, for cancel-all and liquidation; an order knows its place
+//! there and leaves by a swap-remove, which touches only the account's list and the one
+//! order moved into the gap.
 
 use crate::command::Side;
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
