@@ -872,6 +872,57 @@ fn s24_cancel_all() {
     );
 }
 
+/// An account whose orders came and went by the hundred (cancelled, filled, on two tickers)
+/// still cancels exactly its resting orders, in id order: its list of orders drops the
+/// departed ones without losing a resting one.
+#[test]
+fn cancel_all_after_many_departures_names_only_resting_orders() {
+    let mut m = Market::new();
+    let xyz = m.add_ticker("XYZ");
+    let a = m.account(1_000_000, 0);
+    let b = m.account(0, 1_000);
+    let mut kept = Vec::new();
+    for n in 0..400u64 {
+        let (ticker, price) = match n % 8 {
+            0 => (m.ticker, 11), // the best bid, for the market sell below to fill
+            _ if n % 2 == 0 => (m.ticker, 10),
+            _ => (xyz, 20),
+        };
+        let placed = m.place(a, NewOrder::limit(ticker, Side::Buy, Price(price), Quantity(1)));
+        let id = order_id(&placed.unwrap());
+        match n % 4 {
+            0 if n % 8 == 0 => {
+                // Filled by a market sell: the bid just placed is the only one at 11.
+                m.market(b, Side::Sell, 1).unwrap();
+            }
+            1 | 2 => {
+                m.cancel(a, OrderRef::Id(id)).unwrap();
+            }
+            _ => kept.push((ticker, id)),
+        }
+    }
+    let mnad: Vec<OrderId> = kept
+        .iter()
+        .filter(|(ticker, _)| *ticker == m.ticker)
+        .map(|&(_, id)| id)
+        .collect();
+    let open = m.exchange.state().open_orders(a, Some(m.ticker));
+    assert_eq!(open.iter().map(|o| o.id).collect::<Vec<_>>(), mnad);
+    let ticker = Some(m.ticker);
+    let events = m.by(a, Action::CancelAllOrders { ticker }).unwrap();
+    let cancelled: Vec<OrderId> = cancels(&events).into_iter().map(|(id, ..)| id).collect();
+    assert_eq!(cancelled, mnad);
+    let rest: Vec<OrderId> = kept
+        .iter()
+        .filter(|(ticker, _)| *ticker == xyz)
+        .map(|&(_, id)| id)
+        .collect();
+    let events = m.by(a, Action::CancelAllOrders { ticker: None }).unwrap();
+    let cancelled: Vec<OrderId> = cancels(&events).into_iter().map(|(id, ..)| id).collect();
+    assert_eq!(cancelled, rest);
+    assert_eq!(m.credits(a).1, 0);
+}
+
 // ---------------------------------------------------------------------------------------
 // Section 10: credits, orchestration and liquidation (S25-S30).
 // ---------------------------------------------------------------------------------------
