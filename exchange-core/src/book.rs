@@ -331,7 +331,13 @@ impl Book {
                 Quantity::ZERO,
                 "invariant: empty level holds no shares"
             );
-            levels.remove(at);
+            // Levels mostly empty at the best price, the end of the Vec: popping it moves
+            // nothing, where a remove would still call memmove.
+            if at + 1 == levels.len() {
+                levels.pop();
+            } else {
+                levels.remove(at);
+            }
         }
     }
 

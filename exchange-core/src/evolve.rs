@@ -184,18 +184,23 @@ fn trade(state: &mut State, event: &Event) {
     else {
         unreachable!("called with a Trade")
     };
+    // Price-time priority: every trade fills the oldest order at the best opposite price,
+    // because the orders a walk passed over were filled or cancelled by earlier events.
     let slot = state
-        .orders
-        .slot_of(maker_order)
-        .expect("invariant: the maker rests");
+        .tickers
+        .get_mut(ticker)
+        .book
+        .best(taker_side.opposite())
+        .map(|level| level.head)
+        .expect("invariant: a trade fills a resting order");
     let maker = state.orders.get(slot);
+    assert!(
+        maker.id == maker_order,
+        "invariant: a trade fills the oldest order at the best price"
+    );
     assert!(
         maker.account == maker_account && maker.ticker == ticker,
         "invariant: maker matches"
-    );
-    assert!(
-        maker.side == taker_side.opposite(),
-        "invariant: a trade crosses sides"
     );
     assert!(
         maker.price == price,

@@ -888,7 +888,10 @@ fn cancel_all_after_many_departures_names_only_resting_orders() {
             _ if n % 2 == 0 => (m.ticker, 10),
             _ => (xyz, 20),
         };
-        let placed = m.place(a, NewOrder::limit(ticker, Side::Buy, Price(price), Quantity(1)));
+        let placed = m.place(
+            a,
+            NewOrder::limit(ticker, Side::Buy, Price(price), Quantity(1)),
+        );
         let id = order_id(&placed.unwrap());
         match n % 4 {
             0 if n % 8 == 0 => {
