@@ -926,6 +926,36 @@ fn cancel_all_after_many_departures_names_only_resting_orders() {
     assert_eq!(m.credits(a).1, 0);
 }
 
+/// Replaying a log checks price-time priority itself: a trade event that names a later
+/// order at the best price, instead of the oldest one, is refused by `evolve`.
+#[test]
+#[should_panic(expected = "a trade fills the oldest order at the best price")]
+fn applying_a_trade_that_skips_the_oldest_order_at_the_best_price_panics() {
+    let mut m = Market::new();
+    let first = m.account(0, 10);
+    let second = m.account(0, 10);
+    let buyer = m.account(1_000, 0);
+    m.limit(first, Side::Sell, 30, 2).unwrap();
+    let later = order_id(&m.limit(second, Side::Sell, 30, 2).unwrap());
+    let mut state = m.exchange.state().clone();
+    let order = NewOrder::limit(m.ticker, Side::Buy, Price(30), Quantity(1));
+    let command = exchange_core::Command::by(buyer, Action::PlaceOrder(order));
+    let mut events = exchange_core::decide(&state, &command).unwrap();
+    for event in &mut events {
+        if let Event::Trade {
+            maker_order,
+            maker_account,
+            ..
+        } = event
+        {
+            (*maker_order, *maker_account) = (later, second);
+        }
+    }
+    for event in &events {
+        exchange_core::evolve(&mut state, event);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Section 10: credits, orchestration and liquidation (S25-S30).
 // ---------------------------------------------------------------------------------------
