@@ -18,14 +18,22 @@
 //!
 //! Then it shifts both prices down by one tick per [`MarketMakerConfig::skew_step_shares`]
 //! it holds above its inventory target (up when below), shifts the quote up if the bid
-//! would fall below 1, and never crosses the book. Each side is sized to what it can
+//! would fall below 1, and never crosses the book. The shift is from the market, not from
+//! its own last quote: a best price that only it quotes still carries its last shift, which
+//! it takes back out before centring. Otherwise a market maker a few shares short would
+//! raise its quote by the whole skew at every re-quote, and the price would climb for as
+//! long as nobody sold it back its shares. Each side is sized to what it can
 //! afford (credits for bids, shares for asks), so when one runs out it quotes the other
 //! side alone instead of posting orders the exchange refuses.
 //!
 //! Like the seed, it sets a balance alert above [`MarketMakerConfig::alert_threshold_credits`]
 //! at start; when it fires it sends the surplus to the orchestrator and narrows its spread
 //! by one tick with probability `exp(−1/spread)`, down to the floor (the seed's integer
-//! division made that probability 1).
+//! division made that probability 1). Unlike the seed, the surplus leaves out what buying
+//! back the shares it holds below its inventory target would cost: credits it was paid for
+//! its inventory are not profit. Sending those away left it short of shares for good, so
+//! its inventory skew kept raising its quotes, and the orchestrator spent them on new
+//! traders who could only buy: the demo market's price climbed without end.
 
 use crate::strategy::{Action, Ctx, Input, Level, Portfolio, Strategy};
 use exchange_core::{AlertDirection, Side, TimeInForce};
@@ -67,7 +75,8 @@ pub struct MarketMakerConfig {
     pub skew_step_shares: u64,
     /// The largest skew. Default 2 (0 disables skewing).
     pub skew_max_ticks: u64,
-    /// Credits (available plus held) above which it sends the surplus to the orchestrator.
+    /// Credits (available plus held) above which it sends the surplus, less the cost of
+    /// buying back the shares it is short of its inventory target, to the orchestrator.
     /// Default 650.
     pub alert_threshold_credits: u64,
     /// How long it waits for the exchange to acknowledge a quote before quoting again.
@@ -125,6 +134,8 @@ pub struct MarketMaker {
     requotes_at_ms: u32,
     /// Whether an alert's surplus could not all be sent (credits held by bids).
     surplus_pending: bool,
+    /// The skew its last quote was shifted by, in ticks (positive: down).
+    skew_posted: i128,
 }
 
 impl MarketMaker {
@@ -155,6 +166,7 @@ impl MarketMaker {
             quoted_at_ms: 0,
             requotes_at_ms: 0,
             surplus_pending: false,
+            skew_posted: 0,
         }
     }
 
@@ -211,6 +223,7 @@ impl MarketMaker {
             self.spread_ticks = (self.spread_ticks + 1).min(self.config.spread_max_ticks);
         }
         let quote = self.next_quote(ctx);
+        self.skew_posted = self.skew_ticks(ctx.portfolio);
         if !ctx.portfolio.orders.is_empty() {
             ctx.act(Action::CancelAll);
         }
@@ -237,13 +250,15 @@ impl MarketMaker {
     fn next_quote(&self, ctx: &Ctx<'_>) -> Quote {
         let market = ctx.market;
         let s = i128::from(self.spread_ticks);
-        let (mut bid, mut ask) = match (market.bid, market.ask) {
-            (Some(_), Some(_)) => {
-                let mid = market.mid().map_or(0, i128::from);
+        let best_bid = self.unskewed(market.bid, Side::Buy, ctx.portfolio);
+        let best_ask = self.unskewed(market.ask, Side::Sell, ctx.portfolio);
+        let (mut bid, mut ask) = match (best_bid, best_ask) {
+            (Some(best_bid), Some(best_ask)) => {
+                let mid = (best_bid + best_ask).div_euclid(2);
                 (mid - s / 2, mid - s / 2 + s)
             }
-            (None, Some(best)) => (i128::from(best.price) - 1 - s, i128::from(best.price) - 1),
-            (Some(best), None) => (i128::from(best.price) + 1, i128::from(best.price) + 1 + s),
+            (None, Some(best)) => (best - 1 - s, best - 1),
+            (Some(best), None) => (best + 1, best + 1 + s),
             (None, None) => match market.last_price {
                 Some(last) => (i128::from(last) - s / 2, i128::from(last) - s / 2 + s),
                 None => (
@@ -273,6 +288,16 @@ impl MarketMaker {
             assert!(bid < ask, "a quote's bid {bid} is below its ask {ask}");
         }
         quote
+    }
+
+    /// A best price as the market would show it without its last skew: a price only it
+    /// quotes moves back by the skew it was posted with; a price others quote too stays.
+    fn unskewed(&self, level: Option<Level>, side: Side, portfolio: &Portfolio) -> Option<i128> {
+        let price = i128::from(level?.price);
+        match others_price(level, side, portfolio) {
+            Some(_) => Some(price),
+            None => Some(price + self.skew_posted),
+        }
     }
 
     /// Ticks to shift its quote down: positive when it holds more than its target.
@@ -327,14 +352,36 @@ impl MarketMaker {
         placed
     }
 
-    /// Sends what it can of the surplus above `threshold` to the orchestrator.
-    fn skim(&mut self, balance: u64, threshold: u64, ctx: &mut Ctx<'_>) {
-        let surplus = balance.saturating_sub(threshold);
+    /// Sends what it can of its credits above `threshold`, less what buying back the shares
+    /// it is short of its target would cost, to the orchestrator; returns whether it sent
+    /// any. What its bids held back is retried on its ticks; what it kept for the buy-back
+    /// waits for the alert's next crossing, so that profit leaves in amounts, not a credit
+    /// at a time.
+    fn skim(&mut self, balance: u64, threshold: u64, ctx: &mut Ctx<'_>) -> bool {
+        let above = balance.saturating_sub(threshold);
+        let surplus = above.saturating_sub(self.buyback_credits(ctx));
         let amount = surplus.min(ctx.portfolio.credits_available);
         if amount > 0 {
             ctx.act(Action::TransferToOrchestrator { amount });
         }
         self.surplus_pending = amount < surplus;
+        amount > 0
+    }
+
+    /// What buying back the shares it holds below its inventory target would cost at the
+    /// best ask, or failing that the mid, the last trade or its fallback ask.
+    fn buyback_credits(&self, ctx: &Ctx<'_>) -> u64 {
+        let short = self
+            .target_shares
+            .saturating_sub(shares_total(ctx.portfolio));
+        let market = ctx.market;
+        let price = market
+            .ask
+            .map(|level| level.price)
+            .or(market.mid())
+            .or(market.last_price)
+            .unwrap_or(self.config.fallback_ask_ticks);
+        short.saturating_mul(price)
     }
 
     /// Narrows the spread by one tick with probability `exp(−1/spread)`, down to the floor.
@@ -352,8 +399,9 @@ impl MarketMaker {
         if self.surplus_pending {
             let portfolio = ctx.portfolio;
             let balance = portfolio.credits_available + portfolio.credits_held;
-            self.skim(balance, self.config.alert_threshold_credits, ctx);
-            return; // Quote on the next input, with the transfer reflected in its funds.
+            if self.skim(balance, self.config.alert_threshold_credits, ctx) {
+                return; // Quote on the next input, with the transfer reflected in its funds.
+            }
         }
         self.maybe_requote(ctx);
     }
@@ -628,6 +676,38 @@ mod tests {
     }
 
     #[test]
+    fn shifts_from_the_market_without_compounding_its_skew() {
+        let config = |shares| MarketMakerConfig {
+            inventory_target: InventoryTarget::Shares(shares),
+            ..MarketMakerConfig::default()
+        };
+        // Alone in the book after the others leave, each has its bid taken, then its ask.
+        let run = |target| {
+            let mut s = Sim::new(config(target), 10_000, 25);
+            let mut quotes = vec![s.start(Some((30, 4)), Some((40, 4)))];
+            s.others(None, None);
+            for side in [Side::Buy, Side::Sell] {
+                let actions = s.take(s.own_id(side));
+                quotes.push(placements(&actions));
+            }
+            quotes
+        };
+        // On target: the bid taken moves it down a tick, the ask taken up a tick.
+        let on_target = run(25);
+        assert_eq!(on_target[0], [buy(33, 3), sell(38, 3)]);
+        assert_eq!(on_target[1], [buy(32, 3), sell(37, 3)]);
+        // 15 shares short, a tick of skew: the same moves, one tick higher throughout. Had
+        // the skew compounded, the taken bid would not have moved it down at all.
+        let short = run(40);
+        assert_eq!(short[0], [buy(34, 3), sell(39, 3)]);
+        assert_eq!(short[1], [buy(33, 3), sell(38, 3)]);
+        let prices = |quote: &[Order], by: u64| -> Vec<Option<u64>> {
+            quote.iter().map(|order| order.1.map(|p| p + by)).collect()
+        };
+        assert_eq!(prices(&short[2], 0), prices(&on_target[2], 1));
+    }
+
+    #[test]
     fn quotes_one_side_when_out_of_shares_or_credits() {
         let book = (Some((30, 4)), Some((40, 4)));
         let mut no_shares = Sim::new(MarketMakerConfig::default(), 10_000, 0);
@@ -799,6 +879,49 @@ mod tests {
         let p = &mut s.h.portfolio;
         (p.credits_available, p.credits_held) = (0, 650);
         assert!(s.on(Input::Tick).is_empty(), "nothing left to send");
+    }
+
+    /// The transfers among `actions`.
+    fn transfers(actions: &[Action]) -> Vec<u64> {
+        let amount = |action: &Action| match *action {
+            Action::TransferToOrchestrator { amount } => Some(amount),
+            _ => None,
+        };
+        actions.iter().filter_map(amount).collect()
+    }
+
+    #[test]
+    fn keeps_what_buying_back_its_inventory_would_cost() {
+        let mut s = sim();
+        s.start(Some((30, 1)), Some((40, 1)));
+        let ask = s.h.market.ask.expect("it quotes an ask").price;
+        // It sold 10 of its 50 shares, its target: the credits they brought are not profit.
+        let p = &mut s.h.portfolio;
+        p.shares_available -= 10;
+        p.credits_available += 10 * ask;
+        let balance = p.credits_available + p.credits_held;
+        let direction = AlertDirection::Above;
+        let alert = Input::Alert {
+            direction,
+            threshold: 650,
+            balance,
+        };
+        let actions = s.on(alert);
+        assert_eq!(transfers(&actions), [balance - 650 - 10 * ask]);
+
+        // Above the threshold by less than the buy-back costs: nothing goes, not even on
+        // its ticks; the next crossing, once it holds its target again, sends it all.
+        let p = &mut s.h.portfolio;
+        p.credits_available = 650 + 5 * ask - p.credits_held;
+        let alert = Input::Alert {
+            direction,
+            threshold: 650,
+            balance: 650 + 5 * ask,
+        };
+        assert!(transfers(&s.on(alert)).is_empty());
+        assert!(transfers(&s.on(Input::Tick)).is_empty());
+        s.h.portfolio.shares_available += 10;
+        assert_eq!(transfers(&s.on(alert)), [5 * ask]);
     }
 
     #[test]
