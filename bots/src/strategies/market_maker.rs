@@ -31,9 +31,8 @@
 //! by one tick with probability `exp(−1/spread)`, down to the floor (the seed's integer
 //! division made that probability 1). Unlike the seed, the surplus leaves out what buying
 //! back the shares it holds below its inventory target would cost: credits it was paid for
-//! its inventory are not profit. Sending those away left it short of shares for good, so
-//! its inventory skew kept raising its quotes, and the orchestrator spent them on new
-//! traders who could only buy: the demo market's price climbed without end.
+//! its inventory are not profit. Sent away, they funded new traders who hold only credits
+//! and so can only buy, and the demo market's price climbed without end.
 
 use crate::strategy::{Action, Ctx, Input, Level, Portfolio, Strategy};
 use exchange_core::{AlertDirection, Side, TimeInForce};
