@@ -188,9 +188,8 @@ fn trade(state: &mut State, event: &Event) {
     // because the orders a walk passed over were filled or cancelled by earlier events.
     let slot = state
         .tickers
-        .get_mut(ticker)
-        .book
-        .best(taker_side.opposite())
+        .get(ticker)
+        .and_then(|listed| listed.book.best(taker_side.opposite()))
         .map(|level| level.head)
         .expect("invariant: a trade fills a resting order");
     let maker = state.orders.get(slot);
@@ -210,11 +209,11 @@ fn trade(state: &mut State, event: &Event) {
         quantity.0 > 0 && quantity <= maker.remaining,
         "invariant: fill within remaining"
     );
-    let listed = state.tickers.get_mut(ticker);
     if quantity == maker.remaining {
         remove_order(state, slot, maker_account, ticker);
     } else {
-        listed.book.reduce(&mut state.orders, slot, quantity);
+        let book = &mut state.tickers.get_mut(ticker).book;
+        book.reduce(&mut state.orders, slot, quantity);
         let maker = state.orders.get_mut(slot);
         maker.filled.0 += quantity.0;
     }

@@ -368,7 +368,7 @@ impl MarketMaker {
     }
 
     /// What buying back the shares it holds below its inventory target would cost at the
-    /// best ask, or failing that the mid, the last trade or its fallback ask.
+    /// best ask, or failing that the last trade or its fallback ask.
     fn buyback_credits(&self, ctx: &Ctx<'_>) -> u64 {
         let short = self
             .target_shares
@@ -377,7 +377,6 @@ impl MarketMaker {
         let price = market
             .ask
             .map(|level| level.price)
-            .or(market.mid())
             .or(market.last_price)
             .unwrap_or(self.config.fallback_ask_ticks);
         short.saturating_mul(price)
