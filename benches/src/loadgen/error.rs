@@ -16,9 +16,11 @@ pub enum LoadgenError {
     Serve(ServeError),
     /// A temporary directory, the bootstrap file or a runtime could not be made.
     Io(io::Error),
+    /// A trader's connection to the server could not be opened.
+    Connect(io::Error),
     /// A request that the run depends on (a check of the server, a fan-out driver order)
     /// could not be sent or its answer not read.
-    Http(reqwest::Error),
+    Http(hyper::Error),
     /// A request that the run depends on got an unexpected status or body.
     Refused {
         /// What was asked, for people (`POST /api/v1/orders`).
@@ -41,6 +43,7 @@ impl fmt::Display for LoadgenError {
         match self {
             LoadgenError::Serve(error) => write!(f, "in-process server: {error}"),
             LoadgenError::Io(error) => write!(f, "setting up: {error}"),
+            LoadgenError::Connect(error) => write!(f, "cannot connect to the server: {error}"),
             LoadgenError::Http(error) => write!(f, "request failed: {error}"),
             LoadgenError::Refused {
                 request,
@@ -58,7 +61,9 @@ impl std::error::Error for LoadgenError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             LoadgenError::Serve(error) => Some(error),
-            LoadgenError::Io(error) | LoadgenError::Output(error) => Some(error),
+            LoadgenError::Io(error)
+            | LoadgenError::Connect(error)
+            | LoadgenError::Output(error) => Some(error),
             LoadgenError::Http(error) => Some(error),
             LoadgenError::Refused { .. } | LoadgenError::WebSocket(_) | LoadgenError::Url(_) => {
                 None
@@ -73,8 +78,8 @@ impl From<ServeError> for LoadgenError {
     }
 }
 
-impl From<reqwest::Error> for LoadgenError {
-    fn from(error: reqwest::Error) -> Self {
+impl From<hyper::Error> for LoadgenError {
+    fn from(error: hyper::Error) -> Self {
         LoadgenError::Http(error)
     }
 }

@@ -21,7 +21,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use futures_util::{StreamExt, TryStreamExt};
-use reqwest::StatusCode;
+use http::StatusCode;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
@@ -98,7 +98,7 @@ pub async fn run_fanout(target: &Target, plan: &FanoutPlan) -> Result<FanoutRepo
         !plan.interval.is_zero(),
         "the driver's interval is longer than 0"
     );
-    let driver = Trader::new(target, &driver_token())?;
+    let mut driver = Trader::connect(target, &driver_token()).await?;
     driver.check_account().await?;
     let sockets = subscribe_all(&target.ws_url(), plan.subscribers).await?;
     let (stop, stop_watch) = watch::channel(None);
@@ -106,7 +106,7 @@ pub async fn run_fanout(target: &Target, plan: &FanoutPlan) -> Result<FanoutRepo
         .into_iter()
         .map(|socket| tokio::spawn(listen(socket, stop_watch.clone(), plan.updates)))
         .collect();
-    let driven = drive(&driver, plan).await;
+    let driven = drive(&mut driver, plan).await;
     let last_seq = driven.as_ref().ok().map(Driven::last_seq);
     let received = collect(&stop, listeners, last_seq).await;
     let driven = driven?;
@@ -182,7 +182,7 @@ impl Driven {
 
 /// Places and cancels the driver's buy at `FANOUT_PRICE`, `plan.updates` commands in all,
 /// each at least `plan.interval` after the previous one.
-async fn drive(driver: &Trader, plan: &FanoutPlan) -> Result<Driven, LoadgenError> {
+async fn drive(driver: &mut Trader, plan: &FanoutPlan) -> Result<Driven, LoadgenError> {
     let body = limit_order_body(Side::Buy, FANOUT_PRICE);
     let mut every = tokio::time::interval(plan.interval);
     every.set_missed_tick_behavior(MissedTickBehavior::Delay);

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::StatusCode;
+use http::StatusCode;
 use tokio::sync::Barrier;
 
 use super::api::{limit_order_body, Answer, Side, Trader};
@@ -131,7 +131,7 @@ pub async fn run_http(target: &Target, plan: &HttpPlan) -> Result<HttpReport, Lo
     let start = Arc::new(Barrier::new(plan.clients + 1));
     let mut tasks = Vec::with_capacity(plan.clients);
     for index in 0..plan.clients {
-        let client = Client::new(target, index)?;
+        let mut client = Client::connect(target, index).await?;
         client.trader.check_account().await?;
         tasks.push(tokio::spawn(
             client.run(Arc::clone(&shared), Arc::clone(&start)),
@@ -176,11 +176,11 @@ struct Client {
 }
 
 impl Client {
-    /// Client `index`: trader `index % TRADERS`, prices spread by `index`.
-    fn new(target: &Target, index: usize) -> Result<Client, LoadgenError> {
+    /// Client `index`, connected: trader `index % TRADERS`, prices spread by `index`.
+    async fn connect(target: &Target, index: usize) -> Result<Client, LoadgenError> {
         let offset = index as u64 % PRICES_PER_SIDE;
         Ok(Client {
-            trader: Trader::new(target, &trader_token(index % TRADERS))?,
+            trader: Trader::connect(target, &trader_token(index % TRADERS)).await?,
             bodies: [
                 limit_order_body(Side::Buy, BUY_PRICE_MIN + offset),
                 limit_order_body(Side::Sell, SELL_PRICE_MIN + offset),
@@ -259,7 +259,7 @@ impl Client {
         &mut self,
         shared: &Shared,
         request: &str,
-        answer: Result<Answer, reqwest::Error>,
+        answer: Result<Answer, hyper::Error>,
         expected: StatusCode,
     ) -> Option<Answer> {
         match answer {

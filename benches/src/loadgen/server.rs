@@ -63,11 +63,15 @@ impl Target {
         format!("{}{path}", self.base_url)
     }
 
+    /// `HOST:PORT`, to connect to and to name in the `Host` header.
+    pub fn authority(&self) -> &str {
+        // `parse` and `at` only make http:// URLs.
+        self.base_url.trim_start_matches("http://")
+    }
+
     /// The WebSocket endpoint, `ws://HOST:PORT/ws`.
     pub fn ws_url(&self) -> String {
-        // `parse` and `at` only make http:// URLs.
-        let authority = self.base_url.trim_start_matches("http://");
-        format!("ws://{authority}/ws")
+        format!("ws://{}/ws", self.authority())
     }
 }
 
@@ -136,6 +140,7 @@ mod tests {
         let target = Target::parse("http://127.0.0.1:7070/").expect("a plain address");
         assert_eq!(target.url("/health"), "http://127.0.0.1:7070/health");
         assert_eq!(target.ws_url(), "ws://127.0.0.1:7070/ws");
+        assert_eq!(target.authority(), "127.0.0.1:7070");
         assert!(Target::parse("https://127.0.0.1:7070").is_err());
         assert!(Target::parse("127.0.0.1:7070").is_err());
         assert!(Target::parse("http://127.0.0.1:7070/api").is_err());
