@@ -93,7 +93,7 @@ where
 
 /// Every route of the server.
 pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
-    let table = Arc::new(routes::all());
+    let router = Arc::new(routes::Router::new(routes::all()));
     let with_app = {
         let app = Arc::clone(&app);
         warp::any().map(move || Arc::clone(&app))
@@ -120,12 +120,12 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .map(|| reply::ok(&openapi::document()));
     let api = warp::path("api")
         .and(with_app.clone())
-        .and(warp::any().map(move || Arc::clone(&table)))
+        .and(warp::any().map(move || Arc::clone(&router)))
         .and(api_request())
         .then(
-            |app, table, request: Result<ApiRequest, ApiError>| async move {
+            |app, router, request: Result<ApiRequest, ApiError>| async move {
                 match request {
-                    Ok(request) => routes::dispatch(app, table, request).await,
+                    Ok(request) => routes::dispatch(app, router, request).await,
                     Err(error) => error.into_response(),
                 }
             },

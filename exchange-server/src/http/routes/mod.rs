@@ -90,47 +90,106 @@ pub enum Matched<'a> {
     NoRoute,
 }
 
-/// Finds the route for a method and path.
-pub fn find<'a>(routes: &'a [Route], method: &Method, path: &str) -> Matched<'a> {
-    let mut allowed = Vec::new();
-    for route in routes {
-        if let Some(params) = match_path(route.path, path) {
-            if route.method == *method {
-                return Matched::Route(route, params);
-            }
-            allowed.push(route.method.clone());
-        }
+/// One segment of a path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Segment {
+    /// Matches this text exactly.
+    Literal(&'static str),
+    /// `{name}`: matches any non-empty segment, which becomes a parameter.
+    Parameter,
+}
+
+/// A path template split into segments once, when the router is built, so that matching a
+/// request splits only the request's path, and only once.
+#[derive(Clone, Debug)]
+struct Template {
+    segments: Vec<Segment>,
+}
+
+impl Template {
+    fn new(template: &'static str) -> Template {
+        let segments = template
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    Segment::Parameter
+                } else {
+                    Segment::Literal(segment)
+                }
+            })
+            .collect();
+        Template { segments }
     }
-    if allowed.is_empty() {
-        Matched::NoRoute
-    } else {
-        Matched::WrongMethod(allowed)
+
+    /// The parameters of a path split into `segments`, if it matches.
+    fn parameters(&self, segments: &[&str]) -> Option<Vec<String>> {
+        if segments.len() != self.segments.len() {
+            return None;
+        }
+        let mut parameters = Vec::new();
+        for (expected, segment) in self.segments.iter().zip(segments) {
+            match expected {
+                Segment::Literal(literal) if literal != segment => return None,
+                Segment::Literal(_) => {}
+                Segment::Parameter if segment.is_empty() => return None,
+                Segment::Parameter => parameters.push((*segment).to_owned()),
+            }
+        }
+        Some(parameters)
     }
 }
 
-/// The parameters of `path` if it matches `template`.
-pub fn match_path(template: &str, path: &str) -> Option<Vec<String>> {
-    let mut params = Vec::new();
-    let mut segments = path.trim_end_matches('/').split('/');
-    for expected in template.split('/') {
-        let segment = segments.next()?;
-        if expected.starts_with('{') {
-            if segment.is_empty() {
-                return None;
+/// The segments of a request's path; trailing slashes are ignored.
+fn segments(path: &str) -> Vec<&str> {
+    path.trim_end_matches('/').split('/').collect()
+}
+
+/// The route table, ready to match requests: [`all`] with every template split.
+pub struct Router {
+    routes: Vec<(Template, Route)>,
+}
+
+impl Router {
+    /// The router of `routes`, matched in order.
+    pub fn new(routes: Vec<Route>) -> Router {
+        let routes = routes
+            .into_iter()
+            .map(|route| (Template::new(route.path), route))
+            .collect();
+        Router { routes }
+    }
+
+    /// Finds the route for a method and path.
+    pub fn find(&self, method: &Method, path: &str) -> Matched<'_> {
+        let segments = segments(path);
+        let with_method = self
+            .routes
+            .iter()
+            .filter(|(_, route)| route.method == *method);
+        for (template, route) in with_method {
+            if let Some(parameters) = template.parameters(&segments) {
+                return Matched::Route(route, parameters);
             }
-            params.push(segment.to_owned());
-        } else if expected != segment {
-            return None;
+        }
+        let allowed: Vec<Method> = self
+            .routes
+            .iter()
+            .filter(|(template, _)| template.parameters(&segments).is_some())
+            .map(|(_, route)| route.method.clone())
+            .collect();
+        if allowed.is_empty() {
+            Matched::NoRoute
+        } else {
+            Matched::WrongMethod(allowed)
         }
     }
-    segments.next().is_none().then_some(params)
 }
 
 /// Answers an API request from the table: 404 `not_found` for an unknown path, 405
 /// `method_not_allowed` for a known path with another method, 401 for a route that needs
 /// authentication without it (see [`App::caller`]).
-pub async fn dispatch(app: Arc<App>, routes: Arc<Vec<Route>>, mut request: ApiRequest) -> Response {
-    let answer = match find(&routes, &request.method, &request.path) {
+pub async fn dispatch(app: Arc<App>, router: Arc<Router>, mut request: ApiRequest) -> Response {
+    let answer = match router.find(&request.method, &request.path) {
         Matched::Route(route, params) => {
             request.params = params;
             match authenticate(&app, route.access, &request) {
@@ -195,7 +254,7 @@ mod tests {
         ];
         for (template, path, expected) in cases {
             assert_eq!(
-                match_path(template, path),
+                Template::new(template).parameters(&segments(path)),
                 expected,
                 "{template} against {path}"
             );
