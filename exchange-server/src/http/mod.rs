@@ -42,6 +42,17 @@ impl App {
         Ok(self.sequencer.execute(command).await??)
     }
 
+    /// Sends a command to the sequencer and, once it is durable, runs `then` of its record
+    /// there, on the state and history after its batch: one trip for a command and its
+    /// answer.
+    pub async fn execute_then<T: Send + 'static>(
+        &self,
+        command: Command,
+        then: impl FnOnce(&Record, ReadSide<'_>) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        Ok(self.sequencer.execute_then(command, then).await??)
+    }
+
     /// Runs a read over the durable state on the sequencer.
     pub async fn read<T: Send + 'static>(
         &self,

@@ -6,7 +6,9 @@
 //! 2. stamps each command with the time and submits them to the journal, which decides
 //!    and applies each command, appends the accepted ones and makes them durable once;
 //! 3. applies the durable records to the history;
-//! 4. answers each caller;
+//! 4. answers each caller, running the answer it asked for (say, its order as the batch
+//!    left it) on the state and history after the batch, so that a command and what it
+//!    answers take one trip through the queue;
 //! 5. hands the records and the touched accounts' balances to the publisher thread, which
 //!    feeds the WebSocket hub.
 //!
@@ -37,14 +39,18 @@ pub const BATCH_COMMANDS_MAX: usize = 4096;
 /// Batches the publisher may lag behind before the sequencer waits for it.
 pub const PUBLISH_QUEUE_MAX: usize = 64;
 
+/// What the sequencer does with a command's durable outcome: the record (or why there is
+/// none) and the state and history after the command's batch.
+pub type Answer = Box<dyn FnOnce(Result<&Record, CommandError>, ReadSide<'_>) + Send>;
+
 /// What the sequencer is asked to do.
 pub enum Request {
     /// Decide, log and apply a command.
     Command {
         /// The command, its actor taken from the authenticated caller.
         command: Command,
-        /// Where the outcome goes.
-        reply: oneshot::Sender<Result<Record, CommandError>>,
+        /// What to do with its outcome (typically: send it back to the caller).
+        answer: Answer,
     },
     /// Run a read over the durable state, between batches.
     Read(Box<dyn FnOnce(ReadSide<'_>) + Send>),
@@ -94,8 +100,23 @@ impl SequencerHandle {
         &self,
         command: Command,
     ) -> Result<Result<Record, CommandError>, QueueError> {
+        self.execute_then(command, |record, _| record.clone()).await
+    }
+
+    /// Queues a command and waits for `then` of its durable record, run on the sequencer
+    /// with the state and history after the command's batch: what a handler would
+    /// otherwise read in a second trip through the queue.
+    pub async fn execute_then<T: Send + 'static>(
+        &self,
+        command: Command,
+        then: impl FnOnce(&Record, ReadSide<'_>) -> T + Send + 'static,
+    ) -> Result<Result<T, CommandError>, QueueError> {
         let (reply, outcome) = oneshot::channel();
-        self.enqueue(Request::Command { command, reply })?;
+        let answer: Answer = Box::new(move |record, side| {
+            // The caller may have gone away (timeout, disconnect); nothing to do then.
+            let _ = reply.send(record.map(|record| then(record, side)));
+        });
+        self.enqueue(Request::Command { command, answer })?;
         outcome.await.map_err(|_| QueueError::Closed)
     }
 
@@ -234,44 +255,37 @@ impl<L: EventLog> Worker<L> {
     /// Processes one batch in the documented order.
     fn batch(&mut self, requests: &mut Vec<Request>) {
         let mut submissions = Vec::new();
-        let mut replies = Vec::new();
+        let mut answers = Vec::new();
         let mut reads = Vec::new();
         let timestamp_ns = self.timestamp_ns();
         for request in requests.drain(..) {
             match request {
-                Request::Command { command, reply } => {
+                Request::Command { command, answer } => {
                     submissions.push(Submission {
                         timestamp_ns,
                         command,
                     });
-                    replies.push(reply);
+                    answers.push(answer);
                 }
                 Request::Read(read) => reads.push(read),
             }
         }
         for read in reads {
-            read(ReadSide {
-                state: self.journal.state(),
-                history: &self.history,
-                seq: self.journal.last_seq(),
-            });
+            read(self.read_side());
         }
         let records = if submissions.is_empty() {
             Vec::new()
         } else {
-            self.commit(&submissions, replies)
+            self.commit(&submissions, answers)
         };
         if !records.is_empty() {
             self.publish(records);
         }
     }
 
-    /// Submits the commands, applies and answers their outcomes, and returns the records.
-    fn commit(
-        &mut self,
-        submissions: &[Submission],
-        replies: Vec<oneshot::Sender<Result<Record, CommandError>>>,
-    ) -> Vec<Record> {
+    /// Submits the commands, applies their records to the history, answers every caller,
+    /// and returns the records.
+    fn commit(&mut self, submissions: &[Submission], answers: Vec<Answer>) -> Vec<Record> {
         let started = Instant::now();
         let outcomes = match self.journal.submit(submissions) {
             Ok(outcomes) => outcomes,
@@ -279,8 +293,8 @@ impl<L: EventLog> Worker<L> {
                 if !self.failed.swap(true, Ordering::Relaxed) {
                     tracing::error!(%error, "the event log failed; refusing further commands");
                 }
-                for reply in replies {
-                    let _ = reply.send(Err(CommandError::Unavailable));
+                for answer in answers {
+                    answer(Err(CommandError::Unavailable), self.read_side());
                 }
                 return Vec::new();
             }
@@ -289,25 +303,38 @@ impl<L: EventLog> Worker<L> {
             .observe_batch(submissions.len(), started.elapsed());
         self.durable.send_replace(self.journal.last_seq());
         let mut records = Vec::with_capacity(outcomes.len());
-        for (outcome, reply) in outcomes.into_iter().zip(replies) {
-            self.metrics.count_outcome(&outcome);
-            let answer = self.apply(outcome, &mut records);
-            // A caller that went away (timeout, disconnect) no longer needs the answer.
-            let _ = reply.send(answer);
+        let results: Vec<Result<usize, CommandError>> = outcomes
+            .into_iter()
+            .map(|outcome| self.apply(outcome, &mut records))
+            .collect();
+        let side = self.read_side();
+        for (result, answer) in results.into_iter().zip(answers) {
+            answer(result.map(|at| &records[at]), side);
         }
         records
     }
 
-    /// Applies an accepted record to the history and keeps it for publishing.
+    /// Counts an outcome; applies an accepted record to the history and keeps it (for its
+    /// caller's answer and for publishing), returning where in `records` it is.
     fn apply(
         &mut self,
         outcome: Outcome,
         records: &mut Vec<Record>,
-    ) -> Result<Record, CommandError> {
+    ) -> Result<usize, CommandError> {
+        self.metrics.count_outcome(&outcome);
         let record = outcome?;
         self.history.apply(&record);
-        records.push(record.clone());
-        Ok(record)
+        records.push(record);
+        Ok(records.len() - 1)
+    }
+
+    /// What reads and answers see: the state and history after the last durable batch.
+    fn read_side(&self) -> ReadSide<'_> {
+        ReadSide {
+            state: self.journal.state(),
+            history: &self.history,
+            seq: self.journal.last_seq(),
+        }
     }
 
     /// Sends the batch's records and its touched accounts' balances to the publisher.
@@ -342,5 +369,90 @@ impl<L: EventLog> Worker<L> {
             });
         self.last_timestamp_ns = self.last_timestamp_ns.max(now);
         self.last_timestamp_ns
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hub::HubConfig;
+    use crate::test_support::CONFIG;
+    use exchange_core::log::MemoryLog;
+    use exchange_core::{AccountKind, Action, Credits};
+
+    fn started() -> Sequencer {
+        let (journal, _) = Journal::open(MemoryLog::new(), CONFIG).unwrap();
+        let hub = Hub::new(journal.state(), journal.last_seq(), HubConfig::default());
+        let metrics = Arc::new(Metrics::new());
+        Sequencer::start(journal, History::new(), hub, metrics, 16).unwrap()
+    }
+
+    fn create_account() -> Command {
+        Command::operator(Action::CreateAccount {
+            kind: AccountKind::Standard,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_commands_answer_runs_on_the_state_and_history_after_its_record() {
+        let sequencer = started();
+        let (seq, durable, account, known) = sequencer
+            .handle
+            .execute_then(create_account(), |record, side| {
+                let Entry::Command { events, .. } = &record.entry else {
+                    panic!("a command record");
+                };
+                let Event::AccountCreated { account, .. } = events[0] else {
+                    panic!("an account created");
+                };
+                (
+                    record.seq,
+                    side.seq,
+                    account,
+                    side.state.account(account).is_some(),
+                )
+            })
+            .await
+            .expect("queued")
+            .expect("accepted");
+        assert!(durable >= seq, "the answer sees its own record as durable");
+        assert!(known, "the answer sees the account its command created");
+        let deposit = Command::operator(Action::DepositCredits {
+            account,
+            amount: Credits(5),
+        });
+        let balance = sequencer
+            .handle
+            .execute_then(deposit, move |_, side| {
+                side.state
+                    .account(account)
+                    .map(|view| view.credits_available)
+            })
+            .await
+            .expect("queued")
+            .expect("accepted");
+        assert_eq!(balance, Some(Credits(5)));
+        sequencer.join();
+    }
+
+    #[tokio::test]
+    async fn a_refused_command_is_answered_with_its_rejection_without_running_its_answer() {
+        let sequencer = started();
+        let deposit = Command::operator(Action::DepositCredits {
+            account: AccountId(99),
+            amount: Credits(5),
+        });
+        let answer = sequencer
+            .handle
+            .execute_then(deposit, |_, _| panic!("no answer runs for a rejection"))
+            .await
+            .expect("queued");
+        assert_eq!(
+            answer,
+            Err(CommandError::Rejected(Rejection::UnknownAccount(
+                AccountId(99)
+            )))
+        );
+        sequencer.join();
     }
 }

@@ -61,9 +61,8 @@ async fn set(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
         direction,
         threshold: Credits(threshold),
     };
-    app.execute(Command::by(account, action)).await?;
     let alert = app
-        .read(move |side| {
+        .execute_then(Command::by(account, action), move |_, side| {
             side.state
                 .account(account)
                 .and_then(|view| view.alerts.into_iter().find(|a| a.direction == direction))

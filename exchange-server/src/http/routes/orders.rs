@@ -9,6 +9,7 @@ use crate::http::error::ApiError;
 use crate::http::reply;
 use crate::http::request::ApiRequest;
 use crate::server::app::App;
+use crate::server::sequencer::ReadSide;
 use crate::wire::{WireEvent, WireSide};
 use exchange_core::log::{Entry, Record};
 use exchange_core::{
@@ -143,10 +144,13 @@ async fn place(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError>
             SelfTradeBody::CancelIncoming => SelfTrade::CancelIncoming,
         },
     };
-    let record = app
-        .execute(Command::by(account, Action::PlaceOrder(order)))
-        .await?;
-    answer(&app, record, account, StatusCode::CREATED).await
+    execute_and_answer(
+        &app,
+        account,
+        Action::PlaceOrder(order),
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 /// `PATCH /orders/{id}` body.
@@ -167,11 +171,7 @@ async fn amend(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError>
         price: Price(price),
         quantity: Quantity(quantity),
     };
-    let record = app
-        .execute(Command::by(account, action))
-        .await
-        .map_err(hide_others)?;
-    answer(&app, record, account, StatusCode::OK).await
+    execute_and_answer(&app, account, action, StatusCode::OK).await
 }
 
 async fn cancel(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
@@ -191,11 +191,7 @@ async fn cancel_one(
 ) -> Result<Response, ApiError> {
     let account = request.caller()?.account;
     app.rate_limits.order(account)?;
-    let record = app
-        .execute(Command::by(account, Action::CancelOrder { order }))
-        .await
-        .map_err(hide_others)?;
-    answer(app, record, account, StatusCode::OK).await
+    execute_and_answer(app, account, Action::CancelOrder { order }, StatusCode::OK).await
 }
 
 /// `DELETE /orders` query.
@@ -227,19 +223,20 @@ async fn cancel_all(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiE
     let account = request.caller()?.account;
     app.rate_limits.order(account)?;
     let ticker = resolve(&app, symbol).await?;
-    let record = app
-        .execute(Command::by(account, Action::CancelAllOrders { ticker }))
-        .await?;
-    let ids = cancelled_orders(&record);
-    let seq = (!ids.is_empty()).then_some(record.seq);
-    let cancelled = app
-        .read(move |side| {
-            ids.iter()
-                .filter_map(|&id| side.history.order(id))
-                .collect()
+    let command = Command::by(account, Action::CancelAllOrders { ticker });
+    let body = app
+        .execute_then(command, |record, side| {
+            let ids = cancelled_orders(record);
+            CancelledBody {
+                seq: (!ids.is_empty()).then_some(record.seq),
+                cancelled: ids
+                    .iter()
+                    .filter_map(|&id| side.history.order(id))
+                    .collect(),
+            }
         })
         .await?;
-    Ok(reply::ok(&CancelledBody { seq, cancelled }))
+    Ok(reply::ok(&body))
 }
 
 /// `GET /orders` query.
@@ -353,37 +350,44 @@ fn cancelled_orders(record: &Record) -> Vec<OrderId> {
         .collect()
 }
 
-/// Answers an order command with the order as it left it, its fills and its events.
-async fn answer(
+/// Executes an order command of `account` and answers with the order as the command's
+/// batch left it, the command's fills and its events (made on the sequencer, in the same
+/// trip as the command). Another account's order is reported as unknown.
+async fn execute_and_answer(
     app: &App,
-    record: Record,
     account: AccountId,
+    action: Action,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let order_id = subject_order(&record);
     let result = app
-        .read(move |side| {
-            let order = order_id.and_then(|id| side.history.order(id));
-            let fills = side.history.fills_of(&record, account);
-            let Entry::Command { events, .. } = &record.entry else {
-                unreachable!("commands produce command records")
-            };
-            let symbol_of = |ticker| {
-                side.history
-                    .symbol(ticker)
-                    .expect("invariant: every ticker an event names was created before it")
-            };
-            OrderResult {
-                seq: record.seq,
-                time_ms: record.timestamp_ns / 1_000_000,
-                order,
-                fills,
-                events: events
-                    .iter()
-                    .map(|event| WireEvent::new(event, symbol_of))
-                    .collect(),
-            }
+        .execute_then(Command::by(account, action), move |record, side| {
+            order_result(record, account, side)
         })
-        .await?;
+        .await
+        .map_err(hide_others)?;
     Ok(reply::json(status, &result))
+}
+
+/// What an order command of `account` did, as [`execute_and_answer`] answers it.
+fn order_result(record: &Record, account: AccountId, side: ReadSide<'_>) -> OrderResult {
+    let order = subject_order(record).and_then(|id| side.history.order(id));
+    let fills = side.history.fills_of(record, account);
+    let Entry::Command { events, .. } = &record.entry else {
+        unreachable!("commands produce command records")
+    };
+    let symbol_of = |ticker| {
+        side.history
+            .symbol(ticker)
+            .expect("invariant: every ticker an event names was created before it")
+    };
+    OrderResult {
+        seq: record.seq,
+        time_ms: record.timestamp_ns / 1_000_000,
+        order,
+        fills,
+        events: events
+            .iter()
+            .map(|event| WireEvent::new(event, symbol_of))
+            .collect(),
+    }
 }
