@@ -1,5 +1,6 @@
 //! Tools for tests, simulations and benchmarks (feature `testing`): a seeded random number
-//! generator, a virtual clock, and a seeded generator of realistic command streams.
+//! generator, a virtual clock, a seeded generator of realistic command streams, and direct
+//! access to a sled log's database.
 
 use crate::command::{
     AccountKind, Action, AlertDirection, Command, NewOrder, OrderRef, Side, TimeInForce,
@@ -247,6 +248,15 @@ impl MarketGenerator {
         };
         Command::by(orchestrator, action)
     }
+}
+
+/// Opens the sled database of a [`SledLog`](crate::log::SledLog) directory directly, for
+/// tests that read or damage its trees behind the engine's back. Like `SledLog::open`, it
+/// waits a moment for sled's threads to release the lock of a handle this process has just
+/// dropped, so a test can open the directory right after closing the log.
+#[cfg(feature = "sled")]
+pub fn open_raw_sled(dir: &std::path::Path) -> Result<::sled::Db, ::sled::Error> {
+    crate::log::sled::open_locked(dir)
 }
 
 #[cfg(test)]

@@ -8,18 +8,8 @@ use exchange_core::{
 };
 
 /// The log's sled database opened directly, as damage from outside the engine would be.
-/// Like `SledLog::open`, it waits a moment for sled's threads to release the lock of a
-/// handle that was just dropped.
 fn raw_sled(dir: &std::path::Path) -> sled::Db {
-    for _ in 0..100 {
-        match sled::Config::new().path(dir).flush_every_ms(None).open() {
-            Err(sled::Error::Io(error)) if error.to_string().contains("could not acquire lock") => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            opened => return opened.unwrap(),
-        }
-    }
-    panic!("{} stayed locked", dir.display());
+    exchange_core::testing::open_raw_sled(dir).unwrap()
 }
 
 fn at(timestamp_ns: u64, command: Command) -> Submission {

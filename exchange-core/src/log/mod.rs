@@ -8,7 +8,7 @@
 mod memory;
 mod record;
 #[cfg(feature = "sled")]
-mod sled;
+pub(crate) mod sled;
 
 #[cfg(feature = "sled")]
 pub use self::sled::{SledLog, SledReader};

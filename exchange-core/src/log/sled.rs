@@ -259,7 +259,7 @@ const LOCK_ATTEMPTS_MAX: u32 = 100;
 const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Opens sled in `dir`, retrying while its lock is still held (see [`LOCK_ATTEMPTS_MAX`]).
-fn open_locked(dir: &Path) -> Result<::sled::Db, ::sled::Error> {
+pub(crate) fn open_locked(dir: &Path) -> Result<::sled::Db, ::sled::Error> {
     let mut attempts = 1;
     loop {
         let opened = ::sled::Config::new().path(dir).flush_every_ms(None).open();

@@ -68,11 +68,7 @@ pub fn generate(dir: &Path, seed: u64, commands: usize) -> Generated {
 /// Runs `work` on the log's sled database, opened directly, and closes it.
 pub fn with_raw_sled<T>(dir: &Path, work: impl FnOnce(&sled::Db) -> T) -> T {
     let _files = files();
-    let db = sled::Config::new()
-        .path(dir)
-        .flush_every_ms(None)
-        .open()
-        .unwrap();
+    let db = exchange_core::testing::open_raw_sled(dir).unwrap();
     let result = work(&db);
     db.flush().unwrap();
     result
