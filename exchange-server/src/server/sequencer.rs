@@ -121,8 +121,9 @@ impl SequencerHandle {
     }
 
     /// Runs `read` on the sequencer between batches and returns its result. Unlike a
-    /// command, a read waits for room in a full queue: it may follow a command that was
-    /// accepted (to answer with its result), and must not turn that success into a 503.
+    /// command, a read waits for room in a full queue instead of failing: it changes
+    /// nothing, and each waiting handler holds at most one. (A command's own answer is not
+    /// a read: it comes with the command, see [`SequencerHandle::execute_then`].)
     pub async fn read<T: Send + 'static>(
         &self,
         read: impl FnOnce(ReadSide<'_>) -> T + Send + 'static,

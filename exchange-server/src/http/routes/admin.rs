@@ -38,9 +38,8 @@ async fn create_ticker(app: Arc<App>, request: ApiRequest) -> Result<Response, A
     let symbol = Symbol::new(&symbol)
         .map_err(|error| ApiError::bad_request("invalid_symbol", error.to_string()))?;
     let caller = request.caller()?.account;
-    app.execute(Command::by(caller, Action::CreateTicker { symbol }))
-        .await?;
-    answer_ticker(&app, symbol, reply::created).await
+    let command = Command::by(caller, Action::CreateTicker { symbol });
+    execute_and_answer_ticker(&app, command, symbol, reply::created).await
 }
 
 /// `PUT /admin/tickers/{symbol}/status` body.
@@ -59,19 +58,20 @@ async fn set_status(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiE
         ticker,
         status: status.into(),
     };
-    app.execute(Command::by(caller, action)).await?;
-    answer_ticker(&app, symbol, reply::ok).await
+    execute_and_answer_ticker(&app, Command::by(caller, action), symbol, reply::ok).await
 }
 
-/// Answers with a ticker's summary.
-async fn answer_ticker(
+/// Executes a ticker command and answers with the ticker's summary as the command's batch
+/// left it, made on the sequencer in the same trip.
+async fn execute_and_answer_ticker(
     app: &App,
+    command: Command,
     symbol: Symbol,
     respond: fn(&super::market::TickerSummary) -> Response,
 ) -> Result<Response, ApiError> {
     let now = now_ms();
     let summary = app
-        .read(move |side| {
+        .execute_then(command, move |_, side| {
             let id = ticker_id(side, symbol)?;
             summary(side, id, now).ok_or_else(|| ApiError::not_found("unknown_ticker", "gone"))
         })
