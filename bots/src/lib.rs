@@ -19,6 +19,6 @@ pub mod strategy;
 
 pub use rng::BotRng;
 pub use strategy::{
-    Action, ActionKind, Ctx, Input, Level, MarketInputs, MarketView, OrderDone, OwnOrder,
-    Portfolio, Strategy,
+    Action, ActionKind, Ctx, Input, InvalidConfig, Level, MarketInputs, MarketView, OrderDone,
+    OwnOrder, Portfolio, Strategy,
 };

@@ -366,6 +366,24 @@ impl MarketInputs {
     }
 }
 
+/// A strategy's configuration that cannot run, with the rule it breaks. Each configuration's
+/// `validate` says so before a strategy is built from it, so that a command line with a bad
+/// flag ends with this message rather than a panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct InvalidConfig(pub &'static str);
+
+impl InvalidConfig {
+    /// `Ok` if `holds`, else the broken `rule`.
+    pub(crate) fn unless(holds: bool, rule: &'static str) -> Result<(), InvalidConfig> {
+        if holds {
+            Ok(())
+        } else {
+            Err(InvalidConfig(rule))
+        }
+    }
+}
+
 /// A trading strategy.
 pub trait Strategy: Send {
     /// Its name, for logs and reports.

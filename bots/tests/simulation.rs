@@ -96,6 +96,36 @@ fn six_hours_of_the_default_market() {
     assert_eq!(records, simulation.journal().last_seq());
 }
 
+/// The live demo's cast, simulated: it must keep trading, with traders running, at a price
+/// near where it started. It used to stop within half an hour (the market makers kept the
+/// profit that funds new traders), or run away or sink first.
+#[test]
+fn the_demo_market_keeps_trading_for_hours() {
+    for seed in [1, 4] {
+        let simulation = run(&Population::demo(), seed, 180 * MINUTE_MS, Checks::Off);
+        let report = simulation.report();
+        let last_hour = &report.minutes[120..];
+        let quiet = last_hour.iter().filter(|minute| minute.trades == 0).count();
+        assert!(
+            quiet < 5,
+            "seed {seed}: {quiet} minutes without a trade in the last hour"
+        );
+        let prices = report.minutes.iter().filter_map(|minute| minute.last_price);
+        let (low, high) = (prices.clone().min(), prices.max());
+        assert!(
+            low >= Some(15) && high <= Some(70),
+            "seed {seed}: the price left 15-70 (started at 30-35): {low:?}-{high:?}"
+        );
+        let activity = &report.activity;
+        assert!(activity.traders_relaunched > 0, "seed {seed}: {activity:?}");
+        let cast = Population::demo().cast_size() as usize;
+        assert!(
+            simulation.bots_running() > cast,
+            "seed {seed}: no noise trader running after three hours"
+        );
+    }
+}
+
 /// A short run's output directory, as `simulate` writes it: the sled log passes the
 /// exchange's own audit, and the report and charts are deterministic.
 #[test]

@@ -7,8 +7,8 @@
 //!              [--orchestrator-email EMAIL] [--spread 5] [--level-quantity 3] ...
 //! ```
 
-use bots::net::cli::{run_bot, BotArgs};
-use bots::net::market::DEMO_SURPLUS_THRESHOLD_CREDITS;
+use bots::net::cli::{exit_code, run_bot, BotArgs};
+use bots::net::market::{DEMO_SKEW_STEP_SHARES, DEMO_SURPLUS_THRESHOLD_CREDITS};
 use bots::strategies::{MarketMaker, MarketMakerConfig};
 use clap::Parser;
 use std::process::ExitCode;
@@ -50,6 +50,13 @@ struct Args {
     /// The default suits the demo's market makers (20,000 credits each).
     #[arg(long, env = "MARKET_MAKER_SURPLUS_THRESHOLD", default_value_t = DEMO_SURPLUS_THRESHOLD_CREDITS)]
     surplus_threshold: u64,
+    /// The least surplus it sends on a tick, once an alert has fired.
+    #[arg(long, env = "MARKET_MAKER_SURPLUS_MIN", default_value_t = MarketMakerConfig::default().surplus_min_credits)]
+    surplus_min: u64,
+    /// Shares away from its starting inventory per tick of skew. The default suits the
+    /// demo's market makers (400 shares each).
+    #[arg(long, env = "MARKET_MAKER_SKEW_STEP", default_value_t = DEMO_SKEW_STEP_SHARES)]
+    skew_step: u64,
 }
 
 fn main() -> ExitCode {
@@ -64,8 +71,13 @@ fn main() -> ExitCode {
         fallback_bid_ticks: args.fallback_bid,
         fallback_ask_ticks: args.fallback_ask,
         alert_threshold_credits: args.surplus_threshold,
+        surplus_min_credits: args.surplus_min,
+        skew_step_shares: args.skew_step,
         ..MarketMakerConfig::default()
     };
+    if let Err(invalid) = config.validate() {
+        return exit_code::<()>("market-maker", Err(invalid.into()));
+    }
     let strategy = Box::new(MarketMaker::new(config));
     let email = args.orchestrator_email.clone();
     let configure = |config: &mut bots::net::BotConfig| config.orchestrator_email = email;

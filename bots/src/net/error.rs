@@ -1,5 +1,6 @@
 //! [`NetError`]: why a bot, or the living market, stopped.
 
+use crate::strategy::InvalidConfig;
 use exchange_server::server::ServeError;
 
 /// Why a bot stopped running (or could not start).
@@ -52,6 +53,9 @@ pub enum NetError {
     /// A task of the runner failed (panicked).
     #[error("task: {0}")]
     Task(String),
+    /// The strategy's configuration (from the command line) cannot run.
+    #[error(transparent)]
+    Config(#[from] InvalidConfig),
 }
 
 impl NetError {

@@ -40,6 +40,11 @@ pub const DEMO_ORCHESTRATOR_EMAIL: &str = "orchestrator@demo.exchange";
 /// The demo market makers' surplus threshold: their 20,000 credits (`demo.toml`) plus one
 /// noise trader's stake. Credits above it go to the orchestrator, which funds more traders.
 pub const DEMO_SURPLUS_THRESHOLD_CREDITS: u64 = 20_150;
+/// The demo market makers' skew step: a tick of skew per 25 shares away from their 400.
+/// The demo's traders hold twenty-odd shares between them at any time, which the market
+/// makers cannot buy back; at the default step of 10 that kept them a tick or two short for
+/// good, and the price climbed from 35 to about 75 in every simulated hour.
+pub const DEMO_SKEW_STEP_SHARES: u64 = 25;
 /// The trend follower's user.
 pub const TREND_EMAIL: &str = "trend@demo.exchange";
 /// The trend follower's password (public, like every demo password).
@@ -70,12 +75,13 @@ pub struct Cast {
 
 impl Default for Cast {
     /// Every bot, with the strategies' default parameters (the market makers' surplus
-    /// threshold sized for the demo's endowments), seed 1.
+    /// threshold and skew step sized for the demo's endowments), seed 1.
     fn default() -> Self {
         Self {
             market_makers: DEMO_MARKET_MAKER_TOKENS.len(),
             market_maker: MarketMakerConfig {
                 alert_threshold_credits: DEMO_SURPLUS_THRESHOLD_CREDITS,
+                skew_step_shares: DEMO_SKEW_STEP_SHARES,
                 ..MarketMakerConfig::default()
             },
             orchestrator: true,

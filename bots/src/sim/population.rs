@@ -2,6 +2,7 @@
 //! which [`Population::cast`] turns into a [`Cast`].
 
 use super::cast::{BotSpec, Cast};
+use crate::net::market::{DEMO_SKEW_STEP_SHARES, DEMO_SURPLUS_THRESHOLD_CREDITS};
 use crate::strategies::{
     MarketMaker, MarketMakerConfig, NoiseConfig, NoiseTrader, Orchestrator, OrchestratorConfig,
     RandomTrader, RandomTraderConfig, TrendConfig, TrendFollower,
@@ -92,11 +93,33 @@ impl Default for Population {
 }
 
 impl Population {
-    /// The population called `name`: `default` ([`Population::default`]) or `small` (one bot
-    /// of each kind, for quick runs).
+    /// The live demo's market, as `live-market` runs it on the demo bootstrap
+    /// (`exchange-server/bootstrap/demo.toml`), at the demo's price scale: two market makers
+    /// with 20,000 credits and 400 shares each, quoting from 30/35 with the demo's surplus
+    /// threshold and skew step; the orchestrator's 1,100 credits, 150 per noise trader; and
+    /// a trend follower with the 1,000 credits a new user gets.
+    pub fn demo() -> Self {
+        let market_maker = MarketMakerConfig {
+            alert_threshold_credits: DEMO_SURPLUS_THRESHOLD_CREDITS,
+            skew_step_shares: DEMO_SKEW_STEP_SHARES,
+            ..MarketMakerConfig::default()
+        };
+        Self {
+            symbol: Symbol::new(DEMO_SYMBOL).expect("a valid symbol"),
+            market_makers: Group::of(2, 20_000, 400, market_maker),
+            orchestrators: Group::of(1, 1_100, 0, OrchestratorConfig::default()),
+            noise_traders: NoiseConfig::default(),
+            trend_followers: Group::of(1, 1_000, 0, TrendConfig::default()),
+            random_traders: Group::of(0, 0, 0, RandomTraderConfig::default()),
+        }
+    }
+
+    /// The population called `name`: `default` ([`Population::default`]), `small` (one bot
+    /// of each kind, for quick runs) or `demo` ([`Population::demo`]).
     pub fn named(name: &str) -> Option<Self> {
         match name {
             "default" => Some(Self::default()),
+            "demo" => Some(Self::demo()),
             "small" => {
                 let mut small = Self::default();
                 small.random_traders.count = 1;
@@ -108,7 +131,7 @@ impl Population {
     }
 
     /// The names [`Population::named`] knows.
-    pub const NAMES: [&'static str; 2] = ["default", "small"];
+    pub const NAMES: [&'static str; 3] = ["default", "small", "demo"];
 
     /// The bots, in account order: market makers first (so the book fills first), then
     /// orchestrators, trend followers and random traders.

@@ -8,7 +8,9 @@
 //! compared half-spreads, so a shifted market with the same spread went unanswered.
 //!
 //! The next quote, with `s` its current spread:
-//! - both sides present: `bid = mid − s/2`, `ask = bid + s`;
+//! - both sides present: `bid = mid − s/2`, `ask = bid + s`; when the bid falls between
+//!   two ticks it keeps to the one nearer its posted bid, so that a half-tick change of the
+//!   mid moves it neither way;
 //! - asks only: `ask = best ask − 1`, `bid = ask − s`;
 //! - bids only: `bid = best bid + 1`, `ask = bid + s` (the price drifts up after the asks
 //!   were bought out, as in the seed);
@@ -22,9 +24,13 @@
 //! its own last quote: a best price that only it quotes still carries its last shift, which
 //! it takes back out before centring. Otherwise a market maker a few shares short would
 //! raise its quote by the whole skew at every re-quote, and the price would climb for as
-//! long as nobody sold it back its shares. Each side is sized to what it can
-//! afford (credits for bids, shares for asks), so when one runs out it quotes the other
-//! side alone instead of posting orders the exchange refuses.
+//! long as nobody sold it back its shares. For the same reason it bids at most
+//! [`MarketMakerConfig::skew_max_ticks`] above the last trade price, and asks at most that
+//! far below it: two market makers following each other's quotes, one of them skewed,
+//! chased each other a tick per re-quote without a single trade (the demo's price went from
+//! 70 to 370 within seconds). Each side is sized to what it can afford (credits for bids,
+//! shares for asks), so when one runs out it quotes the other side alone instead of posting
+//! orders the exchange refuses.
 //!
 //! Like the seed, it sets a balance alert above [`MarketMakerConfig::alert_threshold_credits`]
 //! at start; when it fires it sends the surplus to the orchestrator and narrows its spread
@@ -32,9 +38,13 @@
 //! division made that probability 1). Unlike the seed, the surplus leaves out what buying
 //! back the shares it holds below its inventory target would cost: credits it was paid for
 //! its inventory are not profit. Sent away, they funded new traders who hold only credits
-//! and so can only buy, and the demo market's price climbed without end.
+//! and so can only buy, and the demo market's price climbed without end. What an alert
+//! leaves behind (credits held by bids, or kept for a buy-back it has since made) goes on a
+//! later tick, once it comes to [`MarketMakerConfig::surplus_min_credits`]: the alert fires
+//! only on a crossing, and a market maker that stayed above its threshold kept that profit
+//! for good, so the orchestrator ran out of stakes and the demo's traders died out.
 
-use crate::strategy::{Action, Ctx, Input, Level, Portfolio, Strategy};
+use crate::strategy::{Action, Ctx, Input, InvalidConfig, Level, Portfolio, Strategy};
 use exchange_core::{AlertDirection, Side, TimeInForce};
 use std::collections::BTreeSet;
 
@@ -78,6 +88,11 @@ pub struct MarketMakerConfig {
     /// buying back the shares it is short of its inventory target, to the orchestrator.
     /// Default 650.
     pub alert_threshold_credits: u64,
+    /// The least surplus it sends on a tick, between alerts: what an alert left behind
+    /// (credits its bids held, or kept for a buy-back it has since made) leaves in amounts
+    /// of at least this, not a credit at a time. Default 150, the orchestrator's default
+    /// stake: enough for one more trader.
+    pub surplus_min_credits: u64,
     /// How long it waits for the exchange to acknowledge a quote before quoting again.
     /// Default 5000.
     pub ack_timeout_ms: u64,
@@ -102,9 +117,49 @@ impl Default for MarketMakerConfig {
             skew_step_shares: 10,
             skew_max_ticks: 2,
             alert_threshold_credits: 650,
+            surplus_min_credits: 150,
             ack_timeout_ms: 5000,
             requotes_per_ms_max: 16,
         }
+    }
+}
+
+impl MarketMakerConfig {
+    /// Whether a market maker can run with this configuration, and if not, why.
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        let check = InvalidConfig::unless;
+        check(
+            self.level_quantity > 0,
+            "the level quantity must be at least 1 share",
+        )?;
+        check(
+            self.levels > 0,
+            "a market maker must quote at least 1 level a side",
+        )?;
+        check(
+            self.spread_floor_ticks > 0,
+            "the spread floor must be at least 1 tick (a zero spread would cross)",
+        )?;
+        check(
+            self.spread_floor_ticks <= self.spread_ticks,
+            "the spread must not be below the spread floor",
+        )?;
+        check(
+            self.spread_ticks <= self.spread_max_ticks,
+            "the spread must not be above the widest spread",
+        )?;
+        check(
+            self.fallback_bid_ticks > 0,
+            "the fallback bid must be at least 1",
+        )?;
+        check(
+            self.fallback_bid_ticks < self.fallback_ask_ticks,
+            "the fallback bid must be below the fallback ask",
+        )?;
+        check(
+            self.skew_step_shares > 0,
+            "the skew step must be at least 1 share",
+        )
     }
 }
 
@@ -131,23 +186,19 @@ pub struct MarketMaker {
     unacknowledged: BTreeSet<u64>,
     quoted_at_ms: u64,
     requotes_at_ms: u32,
-    /// Whether an alert's surplus could not all be sent (credits held by bids).
-    surplus_pending: bool,
     /// The skew its last quote was shifted by, in ticks (positive: down).
     skew_posted: i128,
 }
 
 impl MarketMaker {
     /// A market maker; it quotes on [`Input::Start`].
+    ///
+    /// # Panics
+    /// If the configuration is invalid ([`MarketMakerConfig::validate`]).
     pub fn new(config: MarketMakerConfig) -> Self {
-        assert!(config.level_quantity > 0, "quotes need shares");
-        assert!(config.levels > 0, "at least one level per side");
-        assert!(config.spread_floor_ticks > 0, "a zero spread would cross");
-        assert!(config.spread_floor_ticks <= config.spread_ticks);
-        assert!(config.spread_ticks <= config.spread_max_ticks);
-        assert!(config.fallback_bid_ticks > 0, "prices are positive");
-        assert!(config.fallback_bid_ticks < config.fallback_ask_ticks);
-        assert!(config.skew_step_shares > 0, "skew needs a step");
+        if let Err(invalid) = config.validate() {
+            panic!("{invalid}");
+        }
         let target_shares = match config.inventory_target {
             InventoryTarget::AtStart => 0,
             InventoryTarget::Shares(shares) => shares,
@@ -164,7 +215,6 @@ impl MarketMaker {
             unacknowledged: BTreeSet::new(),
             quoted_at_ms: 0,
             requotes_at_ms: 0,
-            surplus_pending: false,
             skew_posted: 0,
         }
     }
@@ -253,8 +303,8 @@ impl MarketMaker {
         let best_ask = self.unskewed(market.ask, Side::Sell, ctx.portfolio);
         let (mut bid, mut ask) = match (best_bid, best_ask) {
             (Some(best_bid), Some(best_ask)) => {
-                let mid = (best_bid + best_ask).div_euclid(2);
-                (mid - s / 2, mid - s / 2 + s)
+                let bid = self.centred_bid(best_bid + best_ask, s);
+                (bid, bid + s)
             }
             (None, Some(best)) => (best - 1 - s, best - 1),
             (Some(best), None) => (best + 1, best + 1 + s),
@@ -269,6 +319,17 @@ impl MarketMaker {
         let skew = self.skew_ticks(ctx.portfolio);
         bid -= skew;
         ask -= skew;
+        if let Some(last) = market.last_price {
+            let (last, reach) = (i128::from(last), i128::from(self.config.skew_max_ticks));
+            let over = bid - (last + reach);
+            if over > 0 {
+                (bid, ask) = (bid - over, ask - over);
+            }
+            let under = (last - reach) - ask;
+            if under > 0 {
+                (bid, ask) = (bid + under, ask + under);
+            }
+        }
         if bid < 1 {
             ask += 1 - bid;
             bid = 1;
@@ -287,6 +348,27 @@ impl MarketMaker {
             assert!(bid < ask, "a quote's bid {bid} is below its ask {ask}");
         }
         quote
+    }
+
+    /// Its bid, before its skew, for a spread of `s` around a market whose best prices sum
+    /// to `sum`. When the mid falls between ticks, it keeps to the rounding nearer its
+    /// posted bid, so a half-tick change of the mid moves it neither way. Always rounding
+    /// down moved its quote down a tick when its bid was taken but not up when its ask was,
+    /// and the price sank a tick at a time.
+    fn centred_bid(&self, sum: i128, s: i128) -> i128 {
+        let low = (sum - s).div_euclid(2);
+        if (sum - s).rem_euclid(2) == 0 {
+            return low;
+        }
+        let Some(posted) = self.posted.bid else {
+            return sum.div_euclid(2) - s / 2;
+        };
+        let posted = i128::from(posted) + self.skew_posted;
+        if (low + 1 - posted).abs() < (low - posted).abs() {
+            low + 1
+        } else {
+            low
+        }
     }
 
     /// A best price as the market would show it without its last skew: a price only it
@@ -352,19 +434,17 @@ impl MarketMaker {
     }
 
     /// Sends what it can of its credits above `threshold`, less what buying back the shares
-    /// it is short of its target would cost, to the orchestrator; returns whether it sent
-    /// any. What its bids held back is retried on its ticks; what it kept for the buy-back
-    /// waits for the alert's next crossing, so that profit leaves in amounts, not a credit
-    /// at a time.
-    fn skim(&mut self, balance: u64, threshold: u64, ctx: &mut Ctx<'_>) -> bool {
+    /// it is short of its target would cost, to the orchestrator, if that comes to at least
+    /// `least` credits; returns whether it sent any.
+    fn skim(&mut self, balance: u64, threshold: u64, least: u64, ctx: &mut Ctx<'_>) -> bool {
         let above = balance.saturating_sub(threshold);
         let surplus = above.saturating_sub(self.buyback_credits(ctx));
         let amount = surplus.min(ctx.portfolio.credits_available);
-        if amount > 0 {
-            ctx.act(Action::TransferToOrchestrator { amount });
+        if amount == 0 || amount < least {
+            return false;
         }
-        self.surplus_pending = amount < surplus;
-        amount > 0
+        ctx.act(Action::TransferToOrchestrator { amount });
+        true
     }
 
     /// What buying back the shares it holds below its inventory target would cost at the
@@ -393,13 +473,19 @@ impl MarketMaker {
         }
     }
 
+    /// Sends a surplus the last alert left behind, once it is worth a transfer, and
+    /// re-quotes if the book moved. The alert fires only when the balance crosses its
+    /// threshold: a market maker that stayed above it after keeping credits for a buy-back
+    /// would otherwise hold its profit for good, and the traders it funds would die out.
     fn tick(&mut self, ctx: &mut Ctx<'_>) {
-        if self.surplus_pending {
-            let portfolio = ctx.portfolio;
-            let balance = portfolio.credits_available + portfolio.credits_held;
-            if self.skim(balance, self.config.alert_threshold_credits, ctx) {
-                return; // Quote on the next input, with the transfer reflected in its funds.
-            }
+        let portfolio = ctx.portfolio;
+        let balance = portfolio.credits_available + portfolio.credits_held;
+        let (threshold, least) = (
+            self.config.alert_threshold_credits,
+            self.config.surplus_min_credits,
+        );
+        if self.skim(balance, threshold, least, ctx) {
+            return; // Quote on the next input, with the transfer reflected in its funds.
         }
         self.maybe_requote(ctx);
     }
@@ -449,7 +535,7 @@ impl Strategy for MarketMaker {
                 threshold,
                 balance,
             } => {
-                self.skim(balance, threshold, ctx);
+                self.skim(balance, threshold, 1, ctx);
                 self.narrow(ctx);
             }
             Input::Rejected {
@@ -632,8 +718,51 @@ mod tests {
     #[test]
     fn quotes_around_the_mid_of_a_two_sided_book() {
         let mut s = sim();
-        let orders = s.start(Some((30, 4)), Some((40, 4)));
+        let orders = s.start(Some((30, 4)), Some((41, 4)));
         assert_eq!(orders, vec![buy(33, 3), sell(38, 3)]);
+    }
+
+    #[test]
+    fn a_half_tick_change_of_the_mid_moves_its_quote_neither_way() {
+        let mut s = sim();
+        assert_eq!(
+            s.start(Some((30, 4)), Some((41, 4))),
+            [buy(33, 3), sell(38, 3)]
+        );
+        // Outbid by a tick, or undercut by one: the mid moves half a tick up or down, and
+        // it keeps its prices, where always rounding down moved it down and never up.
+        let outbid = s.others(Some((34, 1)), Some((41, 4)));
+        assert_eq!(placements(&outbid), [buy(33, 3), sell(38, 3)]);
+        let undercut = s.others(Some((30, 4)), Some((37, 1)));
+        assert_eq!(placements(&undercut), [buy(33, 3), sell(38, 3)]);
+        // A whole tick moves it.
+        let outbid = s.others(Some((35, 1)), Some((41, 4)));
+        assert_eq!(placements(&outbid), [buy(34, 3), sell(39, 3)]);
+    }
+
+    #[test]
+    fn follows_a_rising_book_no_further_than_its_skew_above_the_last_trade() {
+        // 15 shares short of its target: one tick of skew up.
+        let config = MarketMakerConfig {
+            inventory_target: InventoryTarget::Shares(40),
+            ..MarketMakerConfig::default()
+        };
+        let mut s = Sim::new(config, 600, 25);
+        s.h.market.last_price = Some(33);
+        let first = s.start(Some((31, 4)), Some((36, 4)));
+        assert_eq!(first, vec![buy(32, 3), sell(37, 3)]);
+        // Another market maker keeps quoting a tick above it, as one following its skewed
+        // quote would. Without trades it may climb to 2 ticks (its largest skew) above the
+        // last trade price, never further, where it used to climb as long as it was chased.
+        let mut bids = Vec::new();
+        for _ in 0..10 {
+            let (bid, ask) = (s.h.market.bid.unwrap().price, s.h.market.ask.unwrap().price);
+            let actions = s.others(Some((bid + 1, 1)), Some((ask + 1, 1)));
+            let own = placements(&actions);
+            bids.extend(own.first().and_then(|order| order.1));
+        }
+        assert!(bids.iter().all(|&bid| bid <= 35), "{bids:?}");
+        assert_eq!(bids.last(), Some(&35), "{bids:?}");
     }
 
     #[test]
@@ -658,7 +787,7 @@ mod tests {
             inventory_target: InventoryTarget::Shares(shares),
             ..MarketMakerConfig::default()
         };
-        let book = (Some((30, 4)), Some((40, 4)));
+        let book = (Some((30, 4)), Some((41, 4)));
         let mut long = Sim::new(config(5), 10_000, 25);
         assert_eq!(long.start(book.0, book.1), vec![buy(31, 3), sell(36, 3)]);
         let mut short = Sim::new(config(40), 10_000, 25);
@@ -682,7 +811,7 @@ mod tests {
         // Alone in the book after the others leave, each has its bid taken, then its ask.
         let run = |target| {
             let mut s = Sim::new(config(target), 10_000, 25);
-            let mut quotes = vec![s.start(Some((30, 4)), Some((40, 4)))];
+            let mut quotes = vec![s.start(Some((30, 4)), Some((41, 4)))];
             s.others(None, None);
             for side in [Side::Buy, Side::Sell] {
                 let actions = s.take(s.own_id(side));
@@ -707,7 +836,7 @@ mod tests {
 
     #[test]
     fn quotes_one_side_when_out_of_shares_or_credits() {
-        let book = (Some((30, 4)), Some((40, 4)));
+        let book = (Some((30, 4)), Some((41, 4)));
         let mut no_shares = Sim::new(MarketMakerConfig::default(), 10_000, 0);
         assert_eq!(no_shares.start(book.0, book.1), vec![buy(33, 3)]);
         let mut no_credits = Sim::new(MarketMakerConfig::default(), 0, 50);
@@ -724,7 +853,7 @@ mod tests {
             ..MarketMakerConfig::default()
         };
         let mut s = Sim::new(config, 200, 7);
-        let orders = s.start(Some((30, 4)), Some((40, 4)));
+        let orders = s.start(Some((30, 4)), Some((41, 4)));
         let expected = vec![
             buy(33, 3),
             sell(38, 3),
@@ -738,12 +867,12 @@ mod tests {
     #[test]
     fn requotes_when_the_best_moves_away_from_its_quotes() {
         let mut s = sim();
-        s.start(Some((30, 4)), Some((40, 4)));
-        let actions = s.others(Some((34, 1)), Some((40, 4)));
+        s.start(Some((30, 4)), Some((41, 4)));
+        let actions = s.others(Some((35, 1)), Some((40, 4)));
         assert_eq!(actions.first(), Some(&Action::CancelAll), "outbid");
         assert_eq!(placements(&actions), vec![buy(34, 3), sell(39, 3)]);
-        assert!(s.others(Some((34, 1)), Some((40, 4))).is_empty());
-        let actions = s.others(Some((34, 1)), Some((37, 2)));
+        assert!(s.others(Some((35, 1)), Some((40, 4))).is_empty());
+        let actions = s.others(Some((35, 1)), Some((36, 2)));
         assert_eq!(actions.first(), Some(&Action::CancelAll), "undercut");
         assert_eq!(placements(&actions), vec![buy(33, 3), sell(38, 3)]);
         let actions = s.take(s.own_id(Side::Sell));
@@ -770,8 +899,9 @@ mod tests {
 
     #[test]
     fn does_not_requote_while_its_own_quotes_are_the_best() {
-        let mut s = sim();
-        s.start(Some((30, 4)), Some((40, 4)));
+        // Below its surplus threshold, so its tick has nothing to send either.
+        let mut s = Sim::new(MarketMakerConfig::default(), 600, 50);
+        s.start(Some((30, 4)), Some((41, 4)));
         for input in [
             Input::Quote,
             Input::Tick,
@@ -872,8 +1002,16 @@ mod tests {
         let actions = s.on(alert);
         assert_eq!(actions, vec![Action::TransferToOrchestrator { amount: 50 }]);
         s.h.portfolio.credits_available = 60;
+        assert!(
+            s.on(Input::Tick).is_empty(),
+            "60 of the 160 left over is free: not worth a transfer"
+        );
+        s.h.portfolio.credits_available = 150;
         let actions = s.on(Input::Tick);
-        assert_eq!(actions, vec![Action::TransferToOrchestrator { amount: 60 }]);
+        assert_eq!(
+            actions,
+            vec![Action::TransferToOrchestrator { amount: 150 }]
+        );
         let p = &mut s.h.portfolio;
         (p.credits_available, p.credits_held) = (0, 650);
         assert!(s.on(Input::Tick).is_empty(), "nothing left to send");
@@ -908,7 +1046,8 @@ mod tests {
         assert_eq!(transfers(&actions), [balance - 650 - 10 * ask]);
 
         // Above the threshold by less than the buy-back costs: nothing goes, not even on
-        // its ticks; the next crossing, once it holds its target again, sends it all.
+        // its ticks. Once it holds its target again, its next tick sends it all, though its
+        // balance never crossed the threshold again to fire the alert.
         let p = &mut s.h.portfolio;
         p.credits_available = 650 + 5 * ask - p.credits_held;
         let alert = Input::Alert {
@@ -919,7 +1058,7 @@ mod tests {
         assert!(transfers(&s.on(alert)).is_empty());
         assert!(transfers(&s.on(Input::Tick)).is_empty());
         s.h.portfolio.shares_available += 10;
-        assert_eq!(transfers(&s.on(alert)), [5 * ask]);
+        assert_eq!(transfers(&s.on(Input::Tick)), [5 * ask]);
     }
 
     #[test]
