@@ -7,7 +7,7 @@
 //!              [--tick-ms 1000] [--order-quantity 1] ...
 //! ```
 
-use bots::net::cli::{run_bot, BotArgs};
+use bots::net::cli::{exit_code, run_bot, BotArgs};
 use bots::strategies::{NoiseConfig, NoiseTrader};
 use clap::Parser;
 use std::process::ExitCode;
@@ -46,6 +46,10 @@ impl Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let strategy = Box::new(NoiseTrader::new(args.noise()));
+    let config = args.noise();
+    if let Err(invalid) = config.validate() {
+        return exit_code::<()>("noise-trader", Err(invalid.into()));
+    }
+    let strategy = Box::new(NoiseTrader::new(config));
     run_bot("noise-trader", &args.bot, strategy, |_| {}, None)
 }

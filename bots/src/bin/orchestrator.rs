@@ -14,7 +14,7 @@
 //! topic (the server runs with `--kafka-brokers` too) instead of its WebSocket account
 //! stream; see `bots::net::kafka`.
 
-use bots::net::cli::{run_bot, BotArgs};
+use bots::net::cli::{exit_code, run_bot, BotArgs};
 use bots::net::kafka::KafkaArgs;
 use bots::net::TraderSpawner;
 use bots::strategies::{NoiseConfig, NoiseTrader, Orchestrator, OrchestratorConfig};
@@ -59,6 +59,9 @@ fn main() -> ExitCode {
         order_quantity: args.trader_order_quantity,
         ..NoiseConfig::default()
     };
+    if let Err(invalid) = config.validate().and_then(|()| noise.validate()) {
+        return exit_code::<()>("orchestrator", Err(invalid.into()));
+    }
     // The traders draw from their own seed, so they never share a stream with this bot.
     let traders = TraderSpawner::new(
         move |_| Box::new(NoiseTrader::new(noise.clone())),

@@ -6,7 +6,7 @@
 //!                [--tick-ms 1000] [--short-window 5] [--long-window 20] ...
 //! ```
 
-use bots::net::cli::{run_bot, BotArgs};
+use bots::net::cli::{exit_code, run_bot, BotArgs};
 use bots::strategies::{TrendConfig, TrendFollower};
 use clap::Parser;
 use std::process::ExitCode;
@@ -52,6 +52,9 @@ fn main() -> ExitCode {
         trade_interval_min_ms: args.trade_interval_min_ms,
         ..TrendConfig::default()
     };
+    if let Err(invalid) = config.validate() {
+        return exit_code::<()>("trend-follower", Err(invalid.into()));
+    }
     let strategy = Box::new(TrendFollower::new(config));
     run_bot("trend-follower", &args.bot, strategy, |_| {}, None)
 }

@@ -7,7 +7,9 @@
 //! lack of funds; any success resets the count. (The seed inverted the test and left on the
 //! first failure.)
 
-use crate::strategy::{Action, ActionKind, Ctx, Input, MarketInputs, OrderDone, Strategy};
+use crate::strategy::{
+    Action, ActionKind, Ctx, Input, InvalidConfig, MarketInputs, OrderDone, Strategy,
+};
 use exchange_core::Side;
 
 /// The noise trader's parameters.
@@ -39,6 +41,21 @@ impl Default for NoiseConfig {
     }
 }
 
+impl NoiseConfig {
+    /// Whether a noise trader can run with this configuration, and if not, why.
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        let check = InvalidConfig::unless;
+        check(
+            self.order_quantity > 0,
+            "the order quantity must be at least 1 share",
+        )?;
+        check(
+            self.funding_failures_max > 0,
+            "the failures allowed for lack of funds must be at least 1",
+        )
+    }
+}
+
 /// An order whose outcome it is waiting for.
 #[derive(Clone, Copy, Debug)]
 struct Pending {
@@ -59,12 +76,13 @@ pub struct NoiseTrader {
 
 impl NoiseTrader {
     /// A noise trader; it picks its first side on [`Input::Start`].
+    ///
+    /// # Panics
+    /// If the configuration is invalid ([`NoiseConfig::validate`]).
     pub fn new(config: NoiseConfig) -> Self {
-        assert!(config.order_quantity > 0, "orders need shares");
-        assert!(
-            config.funding_failures_max > 0,
-            "a trader must be allowed one failure"
-        );
+        if let Err(invalid) = config.validate() {
+            panic!("{invalid}");
+        }
         Self {
             config,
             side: Side::Buy,

@@ -17,7 +17,7 @@
 //! only those), liquidates a trader on any exit, paces launches instead of racing them, and
 //! does not sell at an ask of -1.
 
-use crate::strategy::{Action, ActionKind, Ctx, Input, MarketInputs, Strategy};
+use crate::strategy::{Action, ActionKind, Ctx, Input, InvalidConfig, MarketInputs, Strategy};
 use exchange_core::{AccountId, Side, TimeInForce};
 use std::collections::{BTreeSet, VecDeque};
 
@@ -42,6 +42,25 @@ impl Default for OrchestratorConfig {
             launches_per_tick_max: 4,
             sell_slice_shares: 5,
         }
+    }
+}
+
+impl OrchestratorConfig {
+    /// Whether an orchestrator can run with this configuration, and if not, why.
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        let check = InvalidConfig::unless;
+        check(
+            self.stake_credits > 0,
+            "the stake must be at least 1 credit",
+        )?;
+        check(
+            self.launches_per_tick_max > 0,
+            "the launches per tick must be at least 1",
+        )?;
+        check(
+            self.sell_slice_shares > 0,
+            "the sell slice must be at least 1 share",
+        )
     }
 }
 
@@ -73,13 +92,13 @@ pub struct Orchestrator {
 
 impl Orchestrator {
     /// An orchestrator.
+    ///
+    /// # Panics
+    /// If the configuration is invalid ([`OrchestratorConfig::validate`]).
     pub fn new(config: OrchestratorConfig) -> Self {
-        assert!(config.stake_credits > 0, "a trader needs credits");
-        assert!(
-            config.launches_per_tick_max > 0,
-            "it must be able to launch"
-        );
-        assert!(config.sell_slice_shares > 0, "slices need shares");
+        if let Err(invalid) = config.validate() {
+            panic!("{invalid}");
+        }
         Self {
             config,
             queue: VecDeque::new(),

@@ -11,7 +11,9 @@
 //! or filled resets the count.
 
 use crate::strategies::noise::is_funding_failure;
-use crate::strategy::{Action, ActionKind, Ctx, Input, MarketInputs, OrderDone, Strategy};
+use crate::strategy::{
+    Action, ActionKind, Ctx, Input, InvalidConfig, MarketInputs, OrderDone, Strategy,
+};
 use exchange_core::{Side, TimeInForce};
 use std::collections::BTreeMap;
 
@@ -59,6 +61,33 @@ impl Default for RandomTraderConfig {
     }
 }
 
+impl RandomTraderConfig {
+    /// Whether a random trader can run with this configuration, and if not, why.
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        let check = InvalidConfig::unless;
+        check(
+            self.arrival_per_mille <= 1000,
+            "the arrival rate must be at most 1,000 per mille",
+        )?;
+        check(
+            self.marketable_per_mille <= 1000,
+            "the marketable share must be at most 1,000 per mille",
+        )?;
+        check(
+            self.funding_failures_max > 0,
+            "the failures allowed for lack of funds must be at least 1",
+        )?;
+        check(
+            self.size_mix.iter().all(|size| size.quantity > 0),
+            "every order size must be at least 1 share",
+        )?;
+        check(
+            self.size_mix.iter().any(|size| size.weight > 0),
+            "the size mix must have a positive weight",
+        )
+    }
+}
+
 /// One of its orders that has not finished.
 #[derive(Clone, Copy, Debug)]
 struct Tracked {
@@ -86,19 +115,14 @@ pub struct RandomTrader {
 
 impl RandomTrader {
     /// A random trader.
+    ///
+    /// # Panics
+    /// If the configuration is invalid ([`RandomTraderConfig::validate`]).
     pub fn new(config: RandomTraderConfig) -> Self {
-        assert!(config.arrival_per_mille <= 1000, "a probability above 1");
-        assert!(config.marketable_per_mille <= 1000, "a probability above 1");
-        assert!(
-            config.funding_failures_max > 0,
-            "a trader must be allowed one failure"
-        );
-        assert!(config.size_mix.iter().all(|size| size.quantity > 0));
+        if let Err(invalid) = config.validate() {
+            panic!("{invalid}");
+        }
         let size_weight_total = config.size_mix.iter().map(|size| size.weight).sum();
-        assert!(
-            size_weight_total > 0,
-            "the size mix needs a positive weight"
-        );
         Self {
             config,
             size_weight_total,

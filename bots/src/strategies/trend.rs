@@ -15,7 +15,7 @@
 //! than it checked it could pay. `p_avg` follows `(pos·p_avg + q·p)/(pos + q)` on each buy
 //! fill, kept as an integer cost basis.
 
-use crate::strategy::{Ctx, Input, MarketInputs, Strategy};
+use crate::strategy::{Ctx, Input, InvalidConfig, MarketInputs, Strategy};
 use exchange_core::{Side, TimeInForce};
 use std::collections::VecDeque;
 
@@ -66,6 +66,29 @@ impl Default for TrendConfig {
     }
 }
 
+impl TrendConfig {
+    /// Whether a trend follower can run with this configuration, and if not, why.
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        let check = InvalidConfig::unless;
+        check(
+            self.short_window_samples > 0,
+            "the short window must be at least 1 sample",
+        )?;
+        check(
+            self.short_window_samples < self.long_window_samples,
+            "the short window must be shorter than the long window",
+        )?;
+        check(
+            self.order_quantity > 0,
+            "the order quantity must be at least 1 share",
+        )?;
+        check(
+            self.skip_bp <= 10_000,
+            "the chance to skip a trade must be at most 10,000 basis points",
+        )
+    }
+}
+
 /// A long-only moving-average trend follower with stop-loss and take-profit.
 #[derive(Clone, Debug)]
 pub struct TrendFollower {
@@ -81,11 +104,13 @@ pub struct TrendFollower {
 
 impl TrendFollower {
     /// A trend follower.
+    ///
+    /// # Panics
+    /// If the configuration is invalid ([`TrendConfig::validate`]).
     pub fn new(config: TrendConfig) -> Self {
-        assert!(config.short_window_samples > 0, "a mean needs samples");
-        assert!(config.short_window_samples < config.long_window_samples);
-        assert!(config.order_quantity > 0, "orders need shares");
-        assert!(config.skip_bp <= 10_000, "a probability above 1");
+        if let Err(invalid) = config.validate() {
+            panic!("{invalid}");
+        }
         let samples = VecDeque::with_capacity(config.long_window_samples);
         Self {
             config,
