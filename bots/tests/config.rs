@@ -7,71 +7,61 @@ use bots::strategies::{
 use bots::InvalidConfig;
 use std::process::Command;
 
-/// The broken rule's message, or `None` if the configuration is valid.
-fn broken(result: Result<(), InvalidConfig>) -> Option<&'static str> {
-    result.err().map(|InvalidConfig(rule)| rule)
+/// The rule that a default configuration changed by `edit` breaks, or `None` if it is valid.
+fn broken<C: Default>(
+    edit: impl FnOnce(&mut C),
+    validate: fn(&C) -> Result<(), InvalidConfig>,
+) -> Option<&'static str> {
+    let mut config = C::default();
+    edit(&mut config);
+    validate(&config).err().map(|InvalidConfig(rule)| rule)
 }
 
 #[test]
 fn the_default_configurations_are_valid() {
-    assert_eq!(broken(MarketMakerConfig::default().validate()), None);
-    assert_eq!(broken(NoiseConfig::default().validate()), None);
-    assert_eq!(broken(TrendConfig::default().validate()), None);
-    assert_eq!(broken(OrchestratorConfig::default().validate()), None);
-    assert_eq!(broken(RandomTraderConfig::default().validate()), None);
+    assert_eq!(broken(|_| {}, MarketMakerConfig::validate), None);
+    assert_eq!(broken(|_| {}, NoiseConfig::validate), None);
+    assert_eq!(broken(|_| {}, TrendConfig::validate), None);
+    assert_eq!(broken(|_| {}, OrchestratorConfig::validate), None);
+    assert_eq!(broken(|_| {}, RandomTraderConfig::validate), None);
 }
 
 #[test]
 fn a_broken_rule_is_named() {
-    let maker = |edit: fn(&mut MarketMakerConfig)| {
-        let mut config = MarketMakerConfig::default();
-        edit(&mut config);
-        broken(config.validate())
-    };
-    assert_eq!(
-        maker(|c| c.spread_floor_ticks = 6),
-        Some("the spread must not be below the spread floor")
-    );
-    assert_eq!(
-        maker(|c| c.fallback_ask_ticks = c.fallback_bid_ticks),
-        Some("the fallback bid must be below the fallback ask")
-    );
-    assert_eq!(
-        maker(|c| c.skew_step_shares = 0),
-        Some("the skew step must be at least 1 share")
-    );
-    let noise = NoiseConfig {
-        funding_failures_max: 0,
-        ..NoiseConfig::default()
-    };
-    assert_eq!(
-        broken(noise.validate()),
-        Some("the failures allowed for lack of funds must be at least 1")
-    );
-    let trend = TrendConfig {
-        short_window_samples: 20,
-        ..TrendConfig::default()
-    };
-    assert_eq!(
-        broken(trend.validate()),
-        Some("the short window must be shorter than the long window")
-    );
-    let orchestrator = OrchestratorConfig {
-        stake_credits: 0,
-        ..OrchestratorConfig::default()
-    };
-    assert_eq!(
-        broken(orchestrator.validate()),
-        Some("the stake must be at least 1 credit")
-    );
-    let random = RandomTraderConfig {
-        arrival_per_mille: 1001,
-        ..RandomTraderConfig::default()
-    };
-    assert_eq!(
-        broken(random.validate()),
-        Some("the arrival rate must be at most 1,000 per mille")
-    );
+    let maker = MarketMakerConfig::validate;
+    let cases = [
+        (
+            broken(|c| c.spread_floor_ticks = 6, maker),
+            "the spread must not be below the spread floor",
+        ),
+        (
+            broken(|c| c.fallback_ask_ticks = c.fallback_bid_ticks, maker),
+            "the fallback bid must be below the fallback ask",
+        ),
+        (
+            broken(|c| c.skew_step_shares = 0, maker),
+            "the skew step must be at least 1 share",
+        ),
+        (
+            broken(|c| c.funding_failures_max = 0, NoiseConfig::validate),
+            "the failures allowed for lack of funds must be at least 1",
+        ),
+        (
+            broken(|c| c.short_window_samples = 20, TrendConfig::validate),
+            "the short window must be shorter than the long window",
+        ),
+        (
+            broken(|c| c.stake_credits = 0, OrchestratorConfig::validate),
+            "the stake must be at least 1 credit",
+        ),
+        (
+            broken(|c| c.arrival_per_mille = 1001, RandomTraderConfig::validate),
+            "the arrival rate must be at most 1,000 per mille",
+        ),
+    ];
+    for (found, rule) in cases {
+        assert_eq!(found, Some(rule));
+    }
 }
 
 #[test]

@@ -440,7 +440,7 @@ impl MarketMaker {
         let above = balance.saturating_sub(threshold);
         let surplus = above.saturating_sub(self.buyback_credits(ctx));
         let amount = surplus.min(ctx.portfolio.credits_available);
-        if amount == 0 || amount < least {
+        if amount < least.max(1) {
             return false;
         }
         ctx.act(Action::TransferToOrchestrator { amount });
