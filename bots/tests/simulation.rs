@@ -4,12 +4,12 @@
 
 mod support;
 
-use bots::sim::{self, Checks, Population};
+use bots::sim::{self, Checks, Population, SimConfig};
 use exchange_core::log::{EventLog, SledLog};
 use exchange_server::audit::{audit, AuditOutcome};
 use exchange_server::feedback::Feedback;
 use proptest::prelude::*;
-use support::{encoded_records, reopened_hash, replay, run, MINUTE_MS};
+use support::{encoded_records, reopened_hash, replay, run, run_with, MINUTE_MS};
 
 #[test]
 fn the_same_seed_gives_byte_identical_logs_and_reports() {
@@ -71,7 +71,11 @@ proptest! {
 /// replays through the audit's checks to the run's state.
 #[test]
 fn six_hours_of_the_default_market() {
-    let simulation = run(&Population::default(), 7, 360 * MINUTE_MS, Checks::Off);
+    // A checkpoint every 10,000 records, as a server writes them, gives the replay below
+    // several state hashes to check on the way.
+    let mut config = SimConfig::new(7, 360 * MINUTE_MS);
+    config.journal.checkpoint_every = 10_000;
+    let simulation = run_with(&Population::default(), config);
     let report = simulation.report();
     assert_eq!(report.minutes.len(), 360);
     assert!(
@@ -91,7 +95,7 @@ fn six_hours_of_the_default_market() {
     let log = SledLog::open_existing(dir.path()).unwrap();
     let replayed = replay(&log, 5_000);
     assert_eq!(replayed.state.state_hash(), simulation.state().state_hash());
-    assert!(replayed.checkpoints >= 1, "{replayed:?}");
+    assert!(replayed.checkpoints >= 5, "{replayed:?}");
     let records = replayed.commands + replayed.checkpoints;
     assert_eq!(records, simulation.journal().last_seq());
 }

@@ -15,7 +15,14 @@ pub fn run(
     duration_ms: u64,
     checks: Checks,
 ) -> Simulation<MemoryLog> {
-    let config = SimConfig::new(seed, duration_ms).with_checks(checks);
+    run_with(
+        population,
+        SimConfig::new(seed, duration_ms).with_checks(checks),
+    )
+}
+
+/// Runs `population` in memory with `config`.
+pub fn run_with(population: &Population, config: SimConfig) -> Simulation<MemoryLog> {
     let (journal, _) = Journal::open(MemoryLog::new(), config.journal).unwrap();
     let mut simulation = Simulation::new(journal, population.cast(), config).unwrap();
     simulation.run().unwrap();
