@@ -239,7 +239,10 @@ pub async fn run_until_signal(
         market.url.base_url(),
         market.bots.len()
     );
-    let mut report = tokio::time::interval(report_every);
+    // The first report comes after one period: at once, the bots have not seen the market
+    // yet, and it would show an empty one even over a log with a market in it.
+    let first_report = tokio::time::Instant::now() + report_every;
+    let mut report = tokio::time::interval_at(first_report, report_every);
     report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let signal = super::cli::shutdown_signal();
     tokio::pin!(signal);
