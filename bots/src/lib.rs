@@ -8,8 +8,8 @@
 //!   deterministic for a given seed;
 //! - the network runner, against a live server over HTTP and WebSocket.
 //!
-//! Strategies: the market maker, two noise traders, the trend follower and the orchestrator
-//! (see [`strategies`]).
+//! Strategies: the market maker, two noise traders, the trend follower, the value trader and
+//! the orchestrator (see [`strategies`]).
 
 pub mod net;
 pub mod rng;

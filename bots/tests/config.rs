@@ -3,6 +3,7 @@
 
 use bots::strategies::{
     MarketMakerConfig, NoiseConfig, OrchestratorConfig, RandomTraderConfig, TrendConfig,
+    ValueConfig,
 };
 use bots::InvalidConfig;
 use std::process::Command;
@@ -24,6 +25,7 @@ fn the_default_configurations_are_valid() {
     assert_eq!(broken(|_| {}, TrendConfig::validate), None);
     assert_eq!(broken(|_| {}, OrchestratorConfig::validate), None);
     assert_eq!(broken(|_| {}, RandomTraderConfig::validate), None);
+    assert_eq!(broken(|_| {}, ValueConfig::validate), None);
 }
 
 #[test]
@@ -58,6 +60,14 @@ fn a_broken_rule_is_named() {
             broken(|c| c.arrival_per_mille = 1001, RandomTraderConfig::validate),
             "the arrival rate must be at most 1,000 per mille",
         ),
+        (
+            broken(|c| c.value = 10, ValueConfig::validate),
+            "the value must be above its noise plus its margin",
+        ),
+        (
+            broken(|c| c.position_max_shares = 0, ValueConfig::validate),
+            "the position limit must allow at least one order",
+        ),
     ];
     for (found, rule) in cases {
         assert_eq!(found, Some(rule));
@@ -90,6 +100,12 @@ fn a_bot_given_a_bad_flag_says_why_and_exits_2() {
             "--stake",
             "0",
             "orchestrator: invalid configuration: the stake must be at least 1 credit",
+        ),
+        (
+            env!("CARGO_BIN_EXE_value-trader"),
+            "--value",
+            "10",
+            "value-trader: invalid configuration: the value must be above its noise plus its margin",
         ),
     ];
     for (program, flag, value, message) in cases {

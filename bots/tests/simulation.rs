@@ -28,9 +28,17 @@ fn the_same_seed_gives_byte_identical_logs_and_reports() {
     assert_ne!(report.to_json(), other.report().to_json());
 }
 
-/// A population of the given sizes, funded as the default one.
-fn population(market_makers: u32, random: u32, trend: u32, orchestrators: u32) -> Population {
-    let mut population = Population::default();
+/// A population of the given sizes, funded as the default one (value traders as in
+/// [`Population::value`]).
+fn population(
+    market_makers: u32,
+    random: u32,
+    trend: u32,
+    orchestrators: u32,
+    value: u32,
+) -> Population {
+    let mut population = Population::value();
+    population.value_traders.count = value;
     population.market_makers.count = market_makers;
     population.random_traders.count = random;
     population.trend_followers.count = trend;
@@ -51,9 +59,10 @@ proptest! {
         random in 0u32..=4,
         trend in 0u32..=2,
         orchestrators in 0u32..=1,
+        value in 0u32..=2,
         duration_ms in MINUTE_MS..=4 * MINUTE_MS,
     ) {
-        let population = population(market_makers, random, trend, orchestrators);
+        let population = population(market_makers, random, trend, orchestrators, value);
         let simulation = run(&population, seed, duration_ms, Checks::EveryCommand);
         let log = simulation.journal().log();
         let hash = simulation.state().state_hash();
@@ -128,6 +137,24 @@ fn the_demo_market_keeps_trading_for_hours() {
             "seed {seed}: no noise trader running after three hours"
         );
     }
+}
+
+/// Value traders hold the default market near their value of 1,000, where on the same seed
+/// without them the price wanders more than 10 % away within six virtual hours.
+#[test]
+fn value_traders_hold_the_price_near_their_value() {
+    let range = |population: &Population| {
+        let report = run(population, 7, 360 * MINUTE_MS, Checks::Off).report();
+        let prices = report.minutes.iter().filter_map(|minute| minute.last_price);
+        (prices.clone().min().unwrap(), prices.max().unwrap())
+    };
+    let (low, high) = range(&Population::value());
+    assert!(
+        low >= 950 && high <= 1_050,
+        "with value traders: {low}-{high}"
+    );
+    let (low, high) = range(&Population::default());
+    assert!(low < 900 || high > 1_100, "without them: {low}-{high}");
 }
 
 /// A short run's output directory, as `simulate` writes it: the sled log passes the

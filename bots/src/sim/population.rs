@@ -5,7 +5,7 @@ use super::cast::{BotSpec, Cast};
 use crate::net::market::{DEMO_SKEW_STEP_SHARES, DEMO_SURPLUS_THRESHOLD_CREDITS};
 use crate::strategies::{
     MarketMaker, MarketMakerConfig, NoiseConfig, NoiseTrader, Orchestrator, OrchestratorConfig,
-    RandomTrader, RandomTraderConfig, TrendConfig, TrendFollower,
+    RandomTrader, RandomTraderConfig, TrendConfig, TrendFollower, ValueConfig, ValueTrader,
 };
 use crate::strategy::Strategy;
 use exchange_core::{AccountKind, Symbol};
@@ -57,6 +57,8 @@ pub struct Population {
     pub trend_followers: Group<TrendConfig>,
     /// ABIDES-like zero-intelligence random traders.
     pub random_traders: Group<RandomTraderConfig>,
+    /// Value traders, which buy below and sell above a fixed value.
+    pub value_traders: Group<ValueConfig>,
 }
 
 /// The demo market's ticker.
@@ -88,6 +90,7 @@ impl Default for Population {
             noise_traders: NoiseConfig::default(),
             trend_followers: Group::of(1, 50_000, 20, TrendConfig::default()),
             random_traders: Group::of(6, 100_000, 100, RandomTraderConfig::default()),
+            value_traders: Group::of(0, 0, 0, ValueConfig::default()),
         }
     }
 }
@@ -111,15 +114,32 @@ impl Population {
             noise_traders: NoiseConfig::default(),
             trend_followers: Group::of(1, 1_000, 0, TrendConfig::default()),
             random_traders: Group::of(0, 0, 0, RandomTraderConfig::default()),
+            value_traders: Group::of(0, 0, 0, ValueConfig::default()),
+        }
+    }
+
+    /// The default market with four value traders added, who hold the share to be worth its
+    /// starting price of 1,000: each has 100,000 credits and 50 shares, and holds at most 100.
+    /// Nothing else in the default market pulls the price back when it wanders.
+    pub fn value() -> Self {
+        let value = ValueConfig {
+            position_max_shares: 500,
+            ..ValueConfig::default()
+        };
+        Self {
+            value_traders: Group::of(4, 500_000, 100, value),
+            ..Self::default()
         }
     }
 
     /// The population called `name`: `default` ([`Population::default`]), `small` (one bot
-    /// of each kind, for quick runs) or `demo` ([`Population::demo`]).
+    /// of each kind, for quick runs), `demo` ([`Population::demo`]) or `value`
+    /// ([`Population::value`]).
     pub fn named(name: &str) -> Option<Self> {
         match name {
             "default" => Some(Self::default()),
             "demo" => Some(Self::demo()),
+            "value" => Some(Self::value()),
             "small" => {
                 let mut small = Self::default();
                 small.random_traders.count = 1;
@@ -131,7 +151,7 @@ impl Population {
     }
 
     /// The names [`Population::named`] knows.
-    pub const NAMES: [&'static str; 3] = ["default", "small", "demo"];
+    pub const NAMES: [&'static str; 4] = ["default", "small", "demo", "value"];
 
     /// The bots, in account order: market makers first (so the book fills first), then
     /// orchestrators, trend followers and random traders.
@@ -158,6 +178,9 @@ impl Population {
             AccountKind::Standard,
             |c| Box::new(RandomTrader::new(c.clone())),
         );
+        add(&mut bots, &self.value_traders, AccountKind::Standard, |c| {
+            Box::new(ValueTrader::new(c.clone()))
+        });
         let noise = self.noise_traders.clone();
         Cast {
             symbol: self.symbol,
@@ -172,6 +195,7 @@ impl Population {
             + self.orchestrators.count
             + self.trend_followers.count
             + self.random_traders.count
+            + self.value_traders.count
     }
 }
 
