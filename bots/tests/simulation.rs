@@ -4,12 +4,14 @@
 
 mod support;
 
-use bots::sim::{self, Checks, Population, SimConfig};
+use bots::sim::{self, BotSpec, Checks, Population, SimConfig};
+use bots::strategies::{ValueConfig, ValueTrader};
 use exchange_core::log::{EventLog, SledLog};
+use exchange_core::AccountKind;
 use exchange_server::audit::{audit, AuditOutcome};
 use exchange_server::feedback::Feedback;
 use proptest::prelude::*;
-use support::{encoded_records, reopened_hash, replay, run, run_with, MINUTE_MS};
+use support::{encoded_records, reopened_hash, replay, run, run_cast, run_with, MINUTE_MS};
 
 #[test]
 fn the_same_seed_gives_byte_identical_logs_and_reports() {
@@ -136,6 +138,40 @@ fn the_demo_market_keeps_trading_for_hours() {
             simulation.bots_running() > cast,
             "seed {seed}: no noise trader running after three hours"
         );
+    }
+}
+
+/// A user who buys twenty shares of the demo at once and keeps them moves its price a few
+/// ticks, not by half: the market makers' inventory target drifts to the shares they hold.
+/// Without the drift the same buy left seeds 1 and 2 at 45 after six hours, and live it
+/// took the price from 33 to 85 within twenty minutes.
+#[test]
+fn the_demo_market_absorbs_a_user_buying_twenty_shares() {
+    for seed in [1, 2] {
+        let mut cast = Population::demo().cast();
+        // Takes every ask up to 37 on its timer, a share at a time, until its 700 credits
+        // are spent: about twenty shares within the first minute.
+        let buyer = ValueConfig {
+            value: 40,
+            noise: 0,
+            margin: 3,
+            position_max_shares: 1_000,
+            ..ValueConfig::default()
+        };
+        cast.bots.push(BotSpec {
+            kind: AccountKind::Standard,
+            credits: 700,
+            shares: 0,
+            strategy: Box::new(ValueTrader::new(buyer)),
+        });
+        let simulation = run_cast(cast, SimConfig::new(seed, 180 * MINUTE_MS));
+        let report = simulation.report();
+        let prices = report.minutes.iter().filter_map(|minute| minute.last_price);
+        let high = prices.max().unwrap();
+        assert!(high <= 40, "seed {seed}: the price reached {high}");
+        // Above 43 it would have sold them back; below, it keeps them.
+        let buyer = report.bots.last().expect("the buyer");
+        assert!(buyer.shares >= 15, "seed {seed}: it holds {}", buyer.shares);
     }
 }
 

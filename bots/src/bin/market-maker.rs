@@ -8,7 +8,9 @@
 //! ```
 
 use bots::net::cli::{exit_code, run_bot, BotArgs};
-use bots::net::market::{DEMO_SKEW_STEP_SHARES, DEMO_SURPLUS_THRESHOLD_CREDITS};
+use bots::net::market::{
+    DEMO_SKEW_STEP_SHARES, DEMO_SURPLUS_THRESHOLD_CREDITS, DEMO_TARGET_DRIFT_MS,
+};
 use bots::strategies::{MarketMaker, MarketMakerConfig};
 use clap::Parser;
 use std::process::ExitCode;
@@ -57,6 +59,10 @@ struct Args {
     /// demo's market makers (400 shares each).
     #[arg(long, env = "MARKET_MAKER_SKEW_STEP", default_value_t = DEMO_SKEW_STEP_SHARES)]
     skew_step: u64,
+    /// Milliseconds between one-share moves of its inventory target toward what it holds
+    /// (0: the target stays its starting inventory). The default is the demo's.
+    #[arg(long, env = "MARKET_MAKER_TARGET_DRIFT_MS", default_value_t = DEMO_TARGET_DRIFT_MS)]
+    target_drift_ms: u64,
 }
 
 fn main() -> ExitCode {
@@ -73,6 +79,7 @@ fn main() -> ExitCode {
         alert_threshold_credits: args.surplus_threshold,
         surplus_min_credits: args.surplus_min,
         skew_step_shares: args.skew_step,
+        target_drift_ms: args.target_drift_ms,
         ..MarketMakerConfig::default()
     };
     if let Err(invalid) = config.validate() {

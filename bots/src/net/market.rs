@@ -45,6 +45,10 @@ pub const DEMO_SURPLUS_THRESHOLD_CREDITS: u64 = 20_150;
 /// makers cannot buy back; at the default step of 10 that kept them a tick or two short for
 /// good, and the price climbed from 35 to about 75 in every simulated hour.
 pub const DEMO_SKEW_STEP_SHARES: u64 = 25;
+/// The demo market makers' target drift: their inventory target moves a share a minute
+/// toward what they hold. A user who bought twenty shares and kept them left them short
+/// for good, and their skew lifted the price from 33 to 85 within 20 minutes of a live run.
+pub const DEMO_TARGET_DRIFT_MS: u64 = 60_000;
 /// The trend follower's user.
 pub const TREND_EMAIL: &str = "trend@demo.exchange";
 /// The trend follower's password (public, like every demo password).
@@ -82,6 +86,7 @@ impl Default for Cast {
             market_maker: MarketMakerConfig {
                 alert_threshold_credits: DEMO_SURPLUS_THRESHOLD_CREDITS,
                 skew_step_shares: DEMO_SKEW_STEP_SHARES,
+                target_drift_ms: DEMO_TARGET_DRIFT_MS,
                 ..MarketMakerConfig::default()
             },
             orchestrator: true,

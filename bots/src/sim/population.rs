@@ -2,7 +2,9 @@
 //! which [`Population::cast`] turns into a [`Cast`].
 
 use super::cast::{BotSpec, Cast};
-use crate::net::market::{DEMO_SKEW_STEP_SHARES, DEMO_SURPLUS_THRESHOLD_CREDITS};
+use crate::net::market::{
+    DEMO_SKEW_STEP_SHARES, DEMO_SURPLUS_THRESHOLD_CREDITS, DEMO_TARGET_DRIFT_MS,
+};
 use crate::strategies::{
     MarketMaker, MarketMakerConfig, NoiseConfig, NoiseTrader, Orchestrator, OrchestratorConfig,
     RandomTrader, RandomTraderConfig, TrendConfig, TrendFollower, ValueConfig, ValueTrader,
@@ -105,6 +107,7 @@ impl Population {
         let market_maker = MarketMakerConfig {
             alert_threshold_credits: DEMO_SURPLUS_THRESHOLD_CREDITS,
             skew_step_shares: DEMO_SKEW_STEP_SHARES,
+            target_drift_ms: DEMO_TARGET_DRIFT_MS,
             ..MarketMakerConfig::default()
         };
         Self {

@@ -84,6 +84,11 @@ pub struct MarketMakerConfig {
     pub skew_step_shares: u64,
     /// The largest skew. Default 2 (0 disables skewing).
     pub skew_max_ticks: u64,
+    /// Every this many milliseconds, its inventory target moves one share toward what it
+    /// holds, so that shares others keep for good stop skewing its quote for good: without
+    /// this, a user who bought twenty shares of the demo lifted its price by half or more.
+    /// Default 0 (the target never moves).
+    pub target_drift_ms: u64,
     /// Credits (available plus held) above which it sends the surplus, less the cost of
     /// buying back the shares it is short of its inventory target, to the orchestrator.
     /// Default 650.
@@ -116,6 +121,7 @@ impl Default for MarketMakerConfig {
             inventory_target: InventoryTarget::AtStart,
             skew_step_shares: 10,
             skew_max_ticks: 2,
+            target_drift_ms: 0,
             alert_threshold_credits: 650,
             surplus_min_credits: 150,
             ack_timeout_ms: 5000,
@@ -188,6 +194,8 @@ pub struct MarketMaker {
     requotes_at_ms: u32,
     /// The skew its last quote was shifted by, in ticks (positive: down).
     skew_posted: i128,
+    /// When its inventory target last moved toward its holdings.
+    drifted_at_ms: u64,
 }
 
 impl MarketMaker {
@@ -216,6 +224,7 @@ impl MarketMaker {
             quoted_at_ms: 0,
             requotes_at_ms: 0,
             skew_posted: 0,
+            drifted_at_ms: 0,
         }
     }
 
@@ -482,6 +491,7 @@ impl MarketMaker {
     /// threshold: a market maker that stayed above it after keeping credits for a buy-back
     /// would otherwise hold its profit for good, and the traders it funds would die out.
     fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        self.drift_target(ctx);
         let portfolio = ctx.portfolio;
         let balance = portfolio.credits_available + portfolio.credits_held;
         let (threshold, least) = (
@@ -492,6 +502,22 @@ impl MarketMaker {
             return; // Quote on the next input, with the transfer reflected in its funds.
         }
         self.maybe_requote(ctx);
+    }
+
+    /// Moves its inventory target a share toward its holdings, once per
+    /// [`MarketMakerConfig::target_drift_ms`].
+    fn drift_target(&mut self, ctx: &Ctx<'_>) {
+        let every = self.config.target_drift_ms;
+        if every == 0 || ctx.now_ms < self.drifted_at_ms.saturating_add(every) {
+            return;
+        }
+        self.drifted_at_ms = ctx.now_ms;
+        let held = shares_total(ctx.portfolio);
+        match held.cmp(&self.target_shares) {
+            std::cmp::Ordering::Less => self.target_shares -= 1,
+            std::cmp::Ordering::Greater => self.target_shares += 1,
+            std::cmp::Ordering::Equal => {}
+        }
     }
 }
 
@@ -742,6 +768,31 @@ mod tests {
         // A whole tick moves it.
         let outbid = s.others(Some((35, 1)), Some((41, 4)));
         assert_eq!(placements(&outbid), [buy(34, 3), sell(39, 3)]);
+    }
+
+    #[test]
+    fn its_target_drifts_to_shares_it_does_not_get_back() {
+        // 15 shares short of its target of 40: a tick of skew up, for good without drift;
+        // with a drift of a share a second, fifteen seconds later the target is what it
+        // holds, and its next quote is not skewed.
+        let quote_after_15_s = |target_drift_ms| {
+            let config = MarketMakerConfig {
+                inventory_target: InventoryTarget::Shares(40),
+                target_drift_ms,
+                ..MarketMakerConfig::default()
+            };
+            let mut s = Sim::new(config, 600, 25);
+            s.start(Some((30, 4)), Some((41, 4)));
+            for second in 1..=15 {
+                s.h.now_ms = second * 1_000;
+                s.on(Input::Tick);
+            }
+            placements(&s.others(Some((36, 1)), Some((45, 4))))
+        };
+        let (skewed, drifted) = (quote_after_15_s(0), quote_after_15_s(1_000));
+        assert_eq!(skewed.len(), 2, "{skewed:?}");
+        let down_a_tick = |&(side, price, quantity): &Order| (side, price.map(|p| p - 1), quantity);
+        assert_eq!(drifted, skewed.iter().map(down_a_tick).collect::<Vec<_>>());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Helpers for the simulation tests: runs on the in-memory log, and a replay that re-runs
 //! the audit's checks through exchange-core.
 
-use bots::sim::{Checks, Population, SimConfig, Simulation};
+use bots::sim::{Cast, Checks, Population, SimConfig, Simulation};
 use exchange_core::log::{encode, Entry, EventLog, MemoryLog};
 use exchange_core::{decide, evolve, Journal, State, StateHash};
 
@@ -23,8 +23,13 @@ pub fn run(
 
 /// Runs `population` in memory with `config`.
 pub fn run_with(population: &Population, config: SimConfig) -> Simulation<MemoryLog> {
+    run_cast(population.cast(), config)
+}
+
+/// Runs `cast` in memory with `config`.
+pub fn run_cast(cast: Cast, config: SimConfig) -> Simulation<MemoryLog> {
     let (journal, _) = Journal::open(MemoryLog::new(), config.journal).unwrap();
-    let mut simulation = Simulation::new(journal, population.cast(), config).unwrap();
+    let mut simulation = Simulation::new(journal, cast, config).unwrap();
     simulation.run().unwrap();
     simulation
 }
