@@ -131,8 +131,8 @@ pub use rejection::Rejection;
 pub use state::State;
 pub use symbol::{Symbol, SymbolError};
 pub use views::{
-    AccountView, AlertView, Depth, LevelView, OrderStatus, OrderView, PositionView, Quote,
-    TickerView,
+    AccountView, AlertView, Depth, Holdings, LevelView, OrderStatus, OrderView, PositionView,
+    Quote, TickerView,
 };
 
 /// README's examples, compiled and run as doc tests.

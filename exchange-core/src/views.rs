@@ -69,6 +69,18 @@ pub struct PositionView {
     pub held: Quantity,
 }
 
+/// An account's credits and its shares of one ticker: what a trading loop checks before
+/// each decision, read without allocating (unlike [`AccountView`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holdings {
+    /// Credits free to spend.
+    pub credits_available: Credits,
+    /// Credits held by resting buy orders.
+    pub credits_held: Credits,
+    /// Its shares of the ticker (zero if it never held any).
+    pub shares: PositionView,
+}
+
 /// An account's standing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
@@ -246,6 +258,22 @@ impl State {
     /// An account's balances and positions.
     pub fn account(&self, id: AccountId) -> Option<AccountView> {
         self.ledger.get(id).map(|account| account_view(id, account))
+    }
+
+    /// An account's credits and its shares of `ticker`, or `None` if there is no such
+    /// account.
+    pub fn holdings(&self, id: AccountId, ticker: TickerId) -> Option<Holdings> {
+        let account = self.ledger.get(id)?;
+        let position = account.position(ticker);
+        Some(Holdings {
+            credits_available: account.credits_available,
+            credits_held: account.credits_held,
+            shares: PositionView {
+                ticker,
+                available: position.available,
+                held: position.held,
+            },
+        })
     }
 
     /// Every account, in id order.

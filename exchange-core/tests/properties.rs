@@ -25,7 +25,7 @@ use exchange_core::limits::{CREDITS_TOTAL_MAX, PRICE_MAX, QUANTITY_MAX, SHARES_T
 use exchange_core::{
     decide, decide_into, evolve, AccountId, AccountKind, AccountStatus, Action, Actor,
     AlertDirection, CancelReason, ClientOrderId, Command, Credits, Event, Exchange, NewOrder,
-    OrderId, OrderRef, OrderStatus, OrderType, Price, Priority, Quantity, Rejection,
+    OrderId, OrderRef, OrderStatus, OrderType, PositionView, Price, Priority, Quantity, Rejection,
     RemainderReason, SelfTrade, Side, State, Symbol, TickerId, TickerStatus, TimeInForce,
 };
 use proptest::prelude::*;
@@ -1203,6 +1203,20 @@ fn check_state(state: &State, tally: &Tally) -> Result<(), TestCaseError> {
             prop_assert_eq!(p.held.0, needed, "account {} share hold", account.id);
         }
         prop_assert!(asks.is_empty(), "asks without a share hold: {:?}", asks);
+        for ticker in &tickers {
+            let holdings = state
+                .holdings(account.id, ticker.id)
+                .expect("listed account");
+            prop_assert_eq!(holdings.credits_available, account.credits_available);
+            prop_assert_eq!(holdings.credits_held, account.credits_held);
+            let position = account.positions.iter().find(|p| p.ticker == ticker.id);
+            let zero = PositionView {
+                ticker: ticker.id,
+                available: Quantity(0),
+                held: Quantity(0),
+            };
+            prop_assert_eq!(holdings.shares, position.copied().unwrap_or(zero));
+        }
         prop_assert!(
             account
                 .positions

@@ -1,11 +1,13 @@
 //! One bot as the runner keeps it: its strategy and account, its random numbers, the
-//! portfolio it is shown (rebuilt from the engine's views when stale) and its timer.
+//! portfolio it is shown (balances re-read from the engine when stale, orders kept from their
+//! events) and its timer.
 
 use crate::rng::BotRng;
 use crate::strategy::{
     Action, Ctx, Input, Level, MarketInputs, MarketView, OwnOrder, Portfolio, Strategy,
 };
 use exchange_core::{AccountId, State, TickerId};
+use std::collections::BTreeMap;
 
 /// A bot's index in the runner, in creation order. Never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,7 +48,7 @@ pub(super) struct Bot {
     pub(super) market_inputs: MarketInputs,
     pub(super) next_client_id: u64,
     pub(super) portfolio: Portfolio,
-    /// Whether a command touched its account since the portfolio was rebuilt.
+    /// Whether a command touched its account since the portfolio's balances were read.
     pub(super) stale: bool,
     /// Whether it has been given [`Input::Start`]; nothing else reaches it before.
     pub(super) started: bool,
@@ -126,7 +128,8 @@ impl Bot {
         delay.max(1)
     }
 
-    /// Rebuilds the portfolio from the engine's views, if a command touched the account.
+    /// Re-reads the portfolio's balances from the engine, if a command touched the account.
+    /// Its orders are kept up to date as their events are routed (see [`Bot::rested`]).
     pub(super) fn refresh(&mut self, state: &State) {
         if !self.stale {
             return;
@@ -134,25 +137,69 @@ impl Bot {
         self.stale = false;
         let portfolio = &mut self.portfolio;
         portfolio.account = Some(self.account);
-        portfolio.orders.clear();
-        let Some(account) = state.account(self.account) else {
+        let Some(holdings) = state.holdings(self.account, self.ticker) else {
             return;
         };
-        portfolio.credits_available = account.credits_available.0;
-        portfolio.credits_held = account.credits_held.0;
-        let position = account.positions.iter().find(|p| p.ticker == self.ticker);
-        portfolio.shares_available = position.map_or(0, |p| p.available.0);
-        portfolio.shares_held = position.map_or(0, |p| p.held.0);
-        for order in state.open_orders(self.account, Some(self.ticker)) {
-            let Some(client_id) = order.client_order_id else {
-                continue;
-            };
+        portfolio.credits_available = holdings.credits_available.0;
+        portfolio.credits_held = holdings.credits_held.0;
+        portfolio.shares_available = holdings.shares.available.0;
+        portfolio.shares_held = holdings.shares.held.0;
+    }
+
+    /// One of its orders came to rest on the book.
+    pub(super) fn rested(&mut self, client_id: u64, order: OwnOrder) {
+        let previous = self.portfolio.orders.insert(client_id, order);
+        assert!(previous.is_none(), "an order rests once");
+    }
+
+    /// One of its orders traded `quantity`; a resting one that is now filled leaves the
+    /// portfolio. An order that has not rested yet (the taker) is not in it.
+    pub(super) fn filled(&mut self, client_id: u64, quantity: u64) {
+        let orders = &mut self.portfolio.orders;
+        let Some(own) = orders.get_mut(&client_id) else {
+            return;
+        };
+        own.remaining = own
+            .remaining
+            .checked_sub(quantity)
+            .expect("a fill never exceeds what rests");
+        if own.remaining == 0 {
+            orders.remove(&client_id);
+        }
+    }
+
+    /// One of its resting orders changed price or quantity.
+    pub(super) fn amended(&mut self, client_id: u64, price: u64, remaining: u64) {
+        let own = self.portfolio.orders.get_mut(&client_id);
+        let own = own.expect("only resting orders are amended");
+        own.price = price;
+        own.remaining = remaining;
+    }
+
+    /// One of its orders ended without filling (cancelled, or a remainder dropped).
+    pub(super) fn cancelled(&mut self, client_id: u64) {
+        self.portfolio.orders.remove(&client_id);
+    }
+}
+
+/// An account's resting orders on `ticker` as a portfolio lists them: by client order id
+/// (orders without one are not a bot's).
+pub(super) fn own_orders(
+    state: &State,
+    account: AccountId,
+    ticker: TickerId,
+) -> BTreeMap<u64, OwnOrder> {
+    state
+        .open_orders(account, Some(ticker))
+        .into_iter()
+        .filter_map(|order| {
+            let client_id = order.client_order_id?;
             let own = OwnOrder {
                 side: order.side,
                 price: order.price.0,
                 remaining: order.remaining.0,
             };
-            portfolio.orders.insert(client_id.0, own);
-        }
-    }
+            Some((client_id.0, own))
+        })
+        .collect()
 }

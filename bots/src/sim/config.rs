@@ -23,7 +23,8 @@ pub enum Checks {
     /// Nothing beyond the engine's own assertions: the fast setting.
     Off,
     /// Submits every command on its own and runs the whole-state
-    /// [`exchange_core::State::check_invariants`] after each one. Slow; for tests.
+    /// [`exchange_core::State::check_invariants`] after each one, and checks that every
+    /// bot's portfolio lists exactly its resting orders. Slow; for tests.
     EveryCommand,
 }
 

@@ -29,9 +29,12 @@
 //! 5. the bot's next tick is set: its interval, plus or minus a seeded jitter of up to a
 //!    twentieth of it. The first tick comes after a seeded phase of up to one interval.
 //!
-//! A bot's [`Portfolio`](crate::Portfolio) is rebuilt from the engine's views (its account
-//! and its open orders on the ticker) before any call that follows a command touching its
-//! account; its [`MarketView`](crate::MarketView) is the engine's quote and last price.
+//! A bot's [`Portfolio`](crate::Portfolio) balances are re-read from the engine
+//! ([`State::holdings`](exchange_core::State::holdings)) before any call that follows a
+//! command touching its account; its orders are kept from their events as they are routed
+//! (rested, traded, amended, cancelled), and [`Checks::EveryCommand`] compares them with the
+//! engine's open orders after every command. Its [`MarketView`](crate::MarketView) is the
+//! engine's quote and last price.
 //!
 //! ## Orchestrators
 //! [`Action::StartTrader`](crate::Action::StartTrader) becomes `CreateOrchestratedAccount` by
@@ -42,8 +45,9 @@
 //!
 //! ## Determinism
 //! Every random number comes from the run's seed: a bot's strategy draws from stream
-//! `account id` and its timer from stream `2^32 + account id`. Maps are ordered, bots and
-//! deliveries go in a fixed order, and nothing reads a clock. The same cast, seed and
+//! `account id` and its timer from stream `2^32 + account id`. Maps that are iterated are
+//! ordered (the one hash map, of orders by id, is only looked up), bots and deliveries go in
+//! a fixed order, and nothing reads a clock. The same cast, seed and
 //! configuration give byte-identical logs and reports. [`Report`] keeps wall-clock figures
 //! out: only a caller measures them.
 //!

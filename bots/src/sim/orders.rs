@@ -3,7 +3,7 @@
 
 use super::bot::BotId;
 use exchange_core::{OrderId, Side};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 /// One tracked order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,10 +18,11 @@ pub(super) struct Tracked {
     pub(super) remaining: u64,
 }
 
-/// Every order of a bot that is not yet done.
+/// Every order of a bot that is not yet done. Looked up by id only, never iterated, so a
+/// hash map's order cannot reach the output.
 #[derive(Debug, Default)]
 pub(super) struct OrderTracker {
-    open: BTreeMap<OrderId, Tracked>,
+    open: FxHashMap<OrderId, Tracked>,
 }
 
 impl OrderTracker {
@@ -49,12 +50,18 @@ impl OrderTracker {
         Some((found, done))
     }
 
-    /// Records an amendment's new remaining quantity.
-    pub(super) fn amended(&mut self, order: OrderId, quantity: u64) {
-        if let Some(tracked) = self.open.get_mut(&order) {
-            assert!(quantity > 0, "an amendment leaves a resting order");
-            tracked.remaining = quantity;
-        }
+    /// A tracked order.
+    pub(super) fn get(&self, order: OrderId) -> Option<Tracked> {
+        self.open.get(&order).copied()
+    }
+
+    /// Records an amendment's new remaining quantity; returns the order. `None` for orders
+    /// of no bot.
+    pub(super) fn amended(&mut self, order: OrderId, quantity: u64) -> Option<Tracked> {
+        let tracked = self.open.get_mut(&order)?;
+        assert!(quantity > 0, "an amendment leaves a resting order");
+        tracked.remaining = quantity;
+        Some(*tracked)
     }
 
     /// Stops tracking a cancelled order (or dropped remainder); returns it.

@@ -4,7 +4,7 @@
 
 use super::orders::Tracked;
 use super::runner::{Delivery, Simulation};
-use crate::strategy::{Input, OrderDone};
+use crate::strategy::{Input, OrderDone, OwnOrder};
 use exchange_core::log::{Entry, EventLog, Record};
 use exchange_core::{AccountId, Event, OrderId, Side, TransferReason};
 
@@ -57,12 +57,22 @@ impl<L: EventLog> Simulation<L> {
                 taker_order,
                 ..
             } => self.traded(maker_order, taker_order, price.0, quantity.0),
+            Event::OrderRested {
+                order,
+                side,
+                price,
+                quantity,
+                ..
+            } => self.rested(order, side, price.0, quantity.0),
             Event::OrderCancelled { order, .. } | Event::RemainderCancelled { order, .. } => {
                 self.finished(order)
             }
             Event::OrderAmended {
-                order, quantity, ..
-            } => self.orders.amended(order, quantity.0),
+                order,
+                price,
+                quantity,
+                ..
+            } => self.amended(order, price.0, quantity.0),
             Event::CreditsTransferred {
                 from,
                 to,
@@ -119,6 +129,31 @@ impl<L: EventLog> Simulation<L> {
         }
     }
 
+    /// A bot's order came to rest: into its portfolio.
+    fn rested(&mut self, order: OrderId, side: Side, price: u64, remaining: u64) {
+        let Some(tracked) = self.orders.get(order) else {
+            return;
+        };
+        if let Some(bot) = self.bot_mut(tracked.bot) {
+            let own = OwnOrder {
+                side,
+                price,
+                remaining,
+            };
+            bot.rested(tracked.client_id, own);
+        }
+    }
+
+    /// A bot's resting order was amended: the tracker and its portfolio follow.
+    fn amended(&mut self, order: OrderId, price: u64, remaining: u64) {
+        let Some(tracked) = self.orders.amended(order, remaining) else {
+            return;
+        };
+        if let Some(bot) = self.bot_mut(tracked.bot) {
+            bot.amended(tracked.client_id, price, remaining);
+        }
+    }
+
     /// A trade: fills to both owners, then the trade to everyone.
     fn traded(&mut self, maker: OrderId, taker: OrderId, price: u64, quantity: u64) {
         self.filled(maker, price, quantity);
@@ -138,6 +173,9 @@ impl<L: EventLog> Simulation<L> {
             side,
             ..
         } = tracked;
+        if let Some(running) = self.bot_mut(bot) {
+            running.filled(client_id, quantity);
+        }
         let fill = Input::Filled {
             client_id,
             side,
@@ -156,6 +194,9 @@ impl<L: EventLog> Simulation<L> {
     fn finished(&mut self, order: OrderId) {
         if let Some(tracked) = self.orders.closed(order) {
             let client_id = tracked.client_id;
+            if let Some(bot) = self.bot_mut(tracked.bot) {
+                bot.cancelled(client_id);
+            }
             let why = OrderDone::Cancelled;
             let done = Input::Done { client_id, why };
             self.inbox.push_back(Delivery::To(tracked.bot, done));

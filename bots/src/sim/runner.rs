@@ -1,7 +1,7 @@
 //! [`Simulation`]: the bots, the journaled engine and the virtual clock, in one loop.
 
 use super::activity::Activity;
-use super::bot::{top_of, Bot, BotId};
+use super::bot::{own_orders, top_of, Bot, BotId};
 use super::cast::{bot_account, setup_commands, Cast, TraderFactory};
 use super::config::{Checks, SimConfig};
 use super::error::SimError;
@@ -9,7 +9,7 @@ use super::orders::OrderTracker;
 use super::tape::Tape;
 use super::timers::Timers;
 use super::translate::{translate, Origin, Step};
-use crate::strategy::{Action, Input, Level, MarketView};
+use crate::strategy::{Action, Input, Level, MarketInputs, MarketView};
 use exchange_core::log::EventLog;
 use exchange_core::{
     AccountId, AccountKind, Journal, LevelView, State, Submission, Symbol, TickerId,
@@ -50,8 +50,9 @@ pub struct Simulation<L: EventLog> {
     pub(super) bots: Vec<Option<Bot>>,
     /// The running bot of each account, by account id.
     by_account: Vec<Option<BotId>>,
-    /// The bots that receive market inputs, in creation order; stopped ones are dropped
-    /// between instants.
+    /// The bots that want quotes or trades, in creation order; stopped ones are dropped
+    /// between instants. Bots that want neither are never in it, so a busy market does not
+    /// walk past them for every trade.
     audience: Vec<BotId>,
     audience_stale: bool,
     pub(super) market: MarketView,
@@ -152,9 +153,12 @@ impl<L: EventLog> Simulation<L> {
     pub fn run_until(&mut self, end_ms: u64) -> Result<(), SimError> {
         assert!(end_ms >= self.now_ms, "virtual time never goes back");
         self.drain()?;
-        while let Some((at_ms, id)) = self.timers.pop_due(end_ms) {
+        while let Some((at_ms, id)) = self.timers.first_due(end_ms) {
             self.advance(at_ms);
-            self.tick(id)?;
+            match self.tick(id)? {
+                Some(next_ms) => self.timers.reset_first(id, next_ms),
+                None => self.timers.remove_first(id),
+            }
             self.drain()?;
         }
         self.advance(end_ms);
@@ -167,18 +171,15 @@ impl<L: EventLog> Simulation<L> {
         self.now_ms = to_ms;
     }
 
-    /// Ticks a bot and sets its next timer, unless it has stopped.
-    fn tick(&mut self, id: BotId) -> Result<(), SimError> {
+    /// Ticks a bot; returns when it ticks next, unless it has stopped. Its timer is still
+    /// first in the queue: any set during the tick are later.
+    fn tick(&mut self, id: BotId) -> Result<Option<u64>, SimError> {
         if self.bot_mut(id).is_none() {
-            return Ok(());
+            return Ok(None);
         }
         self.call(id, Input::Tick)?;
         let now_ms = self.now_ms;
-        if let Some(bot) = self.bot_mut(id) {
-            let at_ms = now_ms + bot.next_tick_in_ms();
-            self.timers.set(at_ms, id);
-        }
-        Ok(())
+        Ok(self.bot_mut(id).map(|bot| now_ms + bot.next_tick_in_ms()))
     }
 
     /// Delivers every waiting input, and those their actions cause, in order.
@@ -341,13 +342,23 @@ impl<L: EventLog> Simulation<L> {
         self.market = market;
     }
 
-    /// Runs the whole-state invariant check, if asked to.
+    /// Runs the whole-state invariant check, if asked to, and checks that every bot's
+    /// portfolio lists exactly its resting orders.
     fn check(&self) -> Result<(), SimError> {
         if self.config.checks == Checks::Off {
             return Ok(());
         }
+        let state = self.journal.state();
+        for bot in self.bots.iter().flatten() {
+            let resting = own_orders(state, bot.account, self.ticker);
+            assert_eq!(
+                bot.portfolio.orders, resting,
+                "the portfolio of {} lists its resting orders",
+                bot.account
+            );
+        }
         let seq = self.journal.last_seq();
-        let checked = self.journal.state().check_invariants();
+        let checked = state.check_invariants();
         checked.map_err(|violation| SimError::Invariant { seq, violation })
     }
 
@@ -360,8 +371,12 @@ impl<L: EventLog> Simulation<L> {
     ) -> BotId {
         let id = BotId(u32::try_from(self.bots.len()).expect("fewer than 2^32 bots"));
         let mut bot = Bot::new(strategy, account, self.ticker, self.config.seed);
+        bot.portfolio.orders = own_orders(self.journal.state(), account, self.ticker);
         if let Some(delay) = bot.first_tick_in_ms() {
             self.timers.set(self.now_ms + delay, id);
+        }
+        if bot.market_inputs != MarketInputs::NONE {
+            self.audience.push(id);
         }
         self.bots.push(Some(bot));
         let index = account.0 as usize;
@@ -370,7 +385,6 @@ impl<L: EventLog> Simulation<L> {
         }
         assert!(self.by_account[index].is_none(), "one bot per account");
         self.by_account[index] = Some(id);
-        self.audience.push(id);
         self.inbox.push_back(Delivery::To(id, Input::Start));
         id
     }
