@@ -312,8 +312,8 @@ impl MarketMaker {
     fn next_quote(&self, ctx: &Ctx<'_>) -> Quote {
         let market = ctx.market;
         let s = i128::from(self.spread_ticks);
-        let best_bid = self.unskewed(market.bid, Side::Buy, ctx.portfolio);
-        let best_ask = self.unskewed(market.ask, Side::Sell, ctx.portfolio);
+        let best_bid = self.reference(market.bid, Side::Buy, ctx.portfolio);
+        let best_ask = self.reference(market.ask, Side::Sell, ctx.portfolio);
         let (mut bid, mut ask) = match (best_bid, best_ask) {
             (Some(best_bid), Some(best_ask)) => {
                 let bid = self.centred_bid(best_bid + best_ask, s);
@@ -384,13 +384,31 @@ impl MarketMaker {
         }
     }
 
-    /// A best price as the market would show it without its last skew: a price only it
-    /// quotes moves back by the skew it was posted with; a price others quote too stays.
-    fn unskewed(&self, level: Option<Level>, side: Side, portfolio: &Portfolio) -> Option<i128> {
-        let price = i128::from(level?.price);
-        match others_price(level, side, portfolio) {
-            Some(_) => Some(price),
-            None => Some(price + self.skew_posted),
+    /// The best price on `side` that it centres on: the book's, as the market would show it
+    /// without its last skew (a price only it quotes moves back by the skew it was posted
+    /// with; a price others quote too stays), but never worse than the price it last posted
+    /// there. So a quote of its own that buyers or sellers used up is re-posted where it was,
+    /// rather than moved to the next price in the book. That next price may be another
+    /// market maker's skewed quote: following it moved the quote a tick each time one side
+    /// was used up and never back, a ratchet that lifted the live demo from 33 to 46 in
+    /// seconds after a user bought twenty shares.
+    fn reference(&self, level: Option<Level>, side: Side, portfolio: &Portfolio) -> Option<i128> {
+        let book = level.map(|level| {
+            let price = i128::from(level.price);
+            match others_price(Some(level), side, portfolio) {
+                Some(_) => price,
+                None => price + self.skew_posted,
+            }
+        });
+        let posted = match side {
+            Side::Buy => self.posted.bid,
+            Side::Sell => self.posted.ask,
+        };
+        let own = posted.map(|price| i128::from(price) + self.skew_posted);
+        match (book, own) {
+            (Some(book), Some(own)) if side == Side::Buy => Some(book.max(own)),
+            (Some(book), Some(own)) => Some(book.min(own)),
+            (book, own) => book.or(own),
         }
     }
 
@@ -874,15 +892,15 @@ mod tests {
             }
             quotes
         };
-        // On target: the bid taken moves it down a tick, the ask taken up a tick.
+        // On target: each side taken is re-posted where it was.
         let on_target = run(25);
         assert_eq!(on_target[0], [buy(33, 3), sell(38, 3)]);
-        assert_eq!(on_target[1], [buy(32, 3), sell(37, 3)]);
-        // 15 shares short, a tick of skew: the same moves, one tick higher throughout. Had
-        // the skew compounded, the taken bid would not have moved it down at all.
+        assert_eq!(on_target[1], [buy(33, 3), sell(38, 3)]);
+        // 15 shares short, a tick of skew: the same quotes, one tick higher throughout. Had
+        // the skew compounded, each re-post would have moved it a further tick up.
         let short = run(40);
         assert_eq!(short[0], [buy(34, 3), sell(39, 3)]);
-        assert_eq!(short[1], [buy(33, 3), sell(38, 3)]);
+        assert_eq!(short[1], [buy(34, 3), sell(39, 3)]);
         let prices = |quote: &[Order], by: u64| -> Vec<Option<u64>> {
             quote.iter().map(|order| order.1.map(|p| p + by)).collect()
         };
@@ -937,6 +955,21 @@ mod tests {
             "its ask was taken"
         );
         assert_eq!(placements(&actions), vec![buy(33, 3), sell(38, 3)]);
+    }
+
+    #[test]
+    fn a_quote_used_up_is_reposted_where_it_was_not_at_the_next_price() {
+        let mut s = sim();
+        assert_eq!(
+            s.start(Some((30, 4)), Some((41, 4))),
+            [buy(33, 3), sell(38, 3)]
+        );
+        // Following the book to the next price moved it to 34/39, 32/37 and 34/39.
+        for side in [Side::Sell, Side::Buy, Side::Sell] {
+            let actions = s.take(s.own_id(side));
+            assert_eq!(actions.first(), Some(&Action::CancelAll), "{side:?} taken");
+            assert_eq!(placements(&actions), [buy(33, 3), sell(38, 3)]);
+        }
     }
 
     #[test]
