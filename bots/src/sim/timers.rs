@@ -86,6 +86,16 @@ impl Timers {
 mod tests {
     use super::*;
 
+    /// Fires and removes every timer due by `end_ms`, in order.
+    fn fire(timers: &mut Timers, end_ms: u64) -> Vec<(u64, BotId)> {
+        let mut fired = Vec::new();
+        while let Some((at_ms, bot)) = timers.first_due(end_ms) {
+            fired.push((at_ms, bot));
+            timers.remove_first(bot);
+        }
+        fired
+    }
+
     #[test]
     fn timers_fire_by_time_then_by_the_order_they_were_set() {
         let mut timers = Timers::default();
@@ -93,11 +103,7 @@ mod tests {
         timers.set(10, BotId(2));
         timers.set(20, BotId(0));
         timers.set(30, BotId(3));
-        let mut fired = Vec::new();
-        while let Some((at_ms, bot)) = timers.first_due(25) {
-            fired.push((at_ms, bot));
-            timers.remove_first(bot);
-        }
+        let fired = fire(&mut timers, 25);
         assert_eq!(fired, [(10, BotId(2)), (20, BotId(1)), (20, BotId(0))]);
         assert_eq!(timers.first_due(30), Some((30, BotId(3))));
         timers.remove_first(BotId(3));
@@ -112,11 +118,7 @@ mod tests {
         assert_eq!(timers.first_due(10), Some((10, BotId(0))));
         timers.set(20, BotId(2));
         timers.reset_first(BotId(0), 20);
-        let mut fired = Vec::new();
-        while let Some((at_ms, bot)) = timers.first_due(u64::MAX) {
-            fired.push((at_ms, bot));
-            timers.remove_first(bot);
-        }
+        let fired = fire(&mut timers, u64::MAX);
         assert_eq!(fired, [(20, BotId(1)), (20, BotId(2)), (20, BotId(0))]);
     }
 
@@ -127,11 +129,7 @@ mod tests {
         timers.set(last_ms, BotId(0));
         timers.set(last_ms - 1, BotId(u32::MAX));
         timers.set(last_ms, BotId(u32::MAX - 1));
-        let mut fired = Vec::new();
-        while let Some((at_ms, bot)) = timers.first_due(u64::MAX) {
-            fired.push((at_ms, bot));
-            timers.remove_first(bot);
-        }
+        let fired = fire(&mut timers, u64::MAX);
         let expected = [
             (last_ms - 1, BotId(u32::MAX)),
             (last_ms, BotId(0)),
