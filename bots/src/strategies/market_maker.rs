@@ -390,8 +390,8 @@ impl MarketMaker {
     /// there. So a quote of its own that buyers or sellers used up is re-posted where it was,
     /// rather than moved to the next price in the book. That next price may be another
     /// market maker's skewed quote: following it moved the quote a tick each time one side
-    /// was used up and never back, a ratchet that lifted the live demo from 33 to 46 in
-    /// seconds after a user bought twenty shares.
+    /// was used up and never back, a ratchet that lifted the live demo from 33 to 46 after a
+    /// user bought twenty shares.
     fn reference(&self, level: Option<Level>, side: Side, portfolio: &Portfolio) -> Option<i128> {
         let book = level.map(|level| {
             let price = i128::from(level.price);
