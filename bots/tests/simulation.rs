@@ -142,9 +142,11 @@ fn the_demo_market_keeps_trading_for_hours() {
 }
 
 /// A user who buys twenty shares of the demo at once and keeps them moves its price a few
-/// ticks, not by half: the market makers' inventory target drifts to the shares they hold.
-/// Without the drift the same buy left seeds 1 and 2 at 45 after six hours, and live it
-/// took the price from 33 to 85 within twenty minutes.
+/// ticks, not by half: the market makers' inventory target drifts to the shares they hold,
+/// and a quote of theirs that is used up is re-posted where it was rather than chasing the
+/// other's skewed quote. Without the drift the same buy left seeds 1 and 2 at 45 after six
+/// hours; live, it took the price from 33 to 85 within twenty minutes, and with the drift
+/// but without the re-post from 33 to 46.
 #[test]
 fn the_demo_market_absorbs_a_user_buying_twenty_shares() {
     for seed in [1, 2] {
