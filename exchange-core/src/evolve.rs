@@ -318,36 +318,34 @@ fn rest(state: &mut State, event: &Event) {
 
 /// Moves available funds into the hold backing a resting order.
 fn hold(account: &mut Account, ticker: TickerId, side: Side, price: Price, quantity: Quantity) {
-    match side {
-        Side::Buy => {
-            let cost = price.cost(quantity).0;
-            shift(
-                &mut account.credits_available.0,
-                &mut account.credits_held.0,
-                cost,
-            );
-        }
-        Side::Sell => {
-            let position = account.position_mut(ticker);
-            shift(&mut position.available.0, &mut position.held.0, quantity.0);
-        }
-    }
+    let (available, held, amount) = hold_balances(account, ticker, side, price, quantity);
+    shift(available, held, amount);
 }
 
 /// Returns a resting order's hold to available funds.
 fn release(account: &mut Account, ticker: TickerId, side: Side, price: Price, quantity: Quantity) {
+    let (available, held, amount) = hold_balances(account, ticker, side, price, quantity);
+    shift(held, available, amount);
+}
+
+/// The available and held balances a resting order's hold moves between, and its size:
+/// `price * quantity` credits for a buy, `quantity` shares for a sell.
+fn hold_balances(
+    account: &mut Account,
+    ticker: TickerId,
+    side: Side,
+    price: Price,
+    quantity: Quantity,
+) -> (&mut u64, &mut u64, u64) {
     match side {
-        Side::Buy => {
-            let cost = price.cost(quantity).0;
-            shift(
-                &mut account.credits_held.0,
-                &mut account.credits_available.0,
-                cost,
-            );
-        }
+        Side::Buy => (
+            &mut account.credits_available.0,
+            &mut account.credits_held.0,
+            price.cost(quantity).0,
+        ),
         Side::Sell => {
             let position = account.position_mut(ticker);
-            shift(&mut position.held.0, &mut position.available.0, quantity.0);
+            (&mut position.available.0, &mut position.held.0, quantity.0)
         }
     }
 }
