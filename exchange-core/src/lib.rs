@@ -40,9 +40,12 @@
 //! [`log::EventLog`] stores [`log::Record`]s (an accepted command with its events and the
 //! sequencer's timestamp, or a checkpoint carrying the state hash) and [`log::Snapshot`]s.
 //! [`log::SledLog`] is the embedded durable default (feature `sled`, on by default);
-//! [`log::MemoryLog`] serves tests and simulations. Every stored value is postcard in an
-//! envelope that starts with the format version ([`log::FORMAT_VERSION`]); a log or value
-//! of another version is refused with [`log::LogError::UnknownVersion`], never guessed at.
+//! [`log::MemoryLog`] serves tests and simulations. Every stored record and snapshot is
+//! postcard in an envelope that starts with the format version ([`log::FORMAT_VERSION`]);
+//! the sled log stores an appended batch's records as a few chunks of such envelopes, one
+//! after another, and records its layout version ([`log::SLED_LAYOUT_VERSION`]). A log or
+//! value of another version is refused with [`log::LogError::UnknownVersion`], never
+//! guessed at.
 //! Enums only gain variants at the end, so old logs stay readable.
 //!
 //! [`Journal`] runs the engine on a log. For each batch it (1) decides and applies every

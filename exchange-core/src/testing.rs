@@ -7,6 +7,8 @@ use crate::command::{
 };
 use crate::ids::{AccountId, TickerId};
 use crate::journal::Submission;
+#[cfg(feature = "sled")]
+use crate::log::{LogError, Record, Seq};
 use crate::money::{Credits, Price, Quantity};
 use crate::state::State;
 use crate::symbol::Symbol;
@@ -257,6 +259,24 @@ impl MarketGenerator {
 #[cfg(feature = "sled")]
 pub fn open_raw_sled(dir: &std::path::Path) -> Result<::sled::Db, ::sled::Error> {
     crate::log::sled::open_locked(dir)
+}
+
+/// Every record of a [`SledLog`](crate::log::SledLog) whose database was opened directly
+/// (see [`open_raw_sled`]), read without the engine's checks between records.
+#[cfg(feature = "sled")]
+pub fn raw_sled_records(db: &::sled::Db) -> Result<Vec<Record>, LogError> {
+    crate::log::sled::raw_records(db)
+}
+
+/// Changes record `seq` of a [`SledLog`](crate::log::SledLog) whose database was opened
+/// directly, in place, for tests that show the audit finds such damage.
+#[cfg(feature = "sled")]
+pub fn tamper_raw_sled_record(
+    db: &::sled::Db,
+    seq: Seq,
+    change: impl FnOnce(&mut Record),
+) -> Result<(), LogError> {
+    crate::log::sled::rewrite_raw_record(db, seq, change)
 }
 
 #[cfg(test)]

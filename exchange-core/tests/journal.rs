@@ -1,7 +1,7 @@
 //! The journaled engine on the in-memory and sled logs: group commit, reopening, snapshots,
 //! checkpoints, and recovery from damaged snapshots and unknown formats.
 
-use exchange_core::log::{EventLog, LogError, MemoryLog, SledLog, FORMAT_VERSION};
+use exchange_core::log::{EventLog, LogError, MemoryLog, SledLog, SLED_LAYOUT_VERSION};
 use exchange_core::{
     AccountId, AccountKind, Action, Command, Credits, Journal, JournalConfig, JournalError,
     NewOrder, Price, Quantity, Rejection, Side, Submission, Symbol, TickerId,
@@ -168,14 +168,17 @@ fn unknown_format_version_is_refused_and_nothing_is_written() {
         let db = raw_sled(dir.path());
         db.open_tree("meta")
             .unwrap()
-            .insert("format_version", &(FORMAT_VERSION + 1).to_le_bytes())
+            .insert("format_version", &(SLED_LAYOUT_VERSION + 1).to_le_bytes())
             .unwrap();
         db.flush().unwrap();
         db.open_tree("records").unwrap().len()
     };
     match SledLog::open(dir.path()) {
         Err(LogError::UnknownVersion { found, supported }) => {
-            assert_eq!((found, supported), (FORMAT_VERSION + 1, FORMAT_VERSION));
+            assert_eq!(
+                (found, supported),
+                (SLED_LAYOUT_VERSION + 1, SLED_LAYOUT_VERSION)
+            );
         }
         Err(other) => panic!("expected UnknownVersion, got {other}"),
         Ok(_) => panic!("a log of an unknown version was opened"),
@@ -188,7 +191,7 @@ fn unknown_format_version_is_refused_and_nothing_is_written() {
         .get("format_version")
         .unwrap()
         .unwrap();
-    assert_eq!(stored.as_ref(), &(FORMAT_VERSION + 1).to_le_bytes());
+    assert_eq!(stored.as_ref(), &(SLED_LAYOUT_VERSION + 1).to_le_bytes());
 }
 
 #[test]

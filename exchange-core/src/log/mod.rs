@@ -11,9 +11,11 @@ mod record;
 pub(crate) mod sled;
 
 #[cfg(feature = "sled")]
-pub use self::sled::{SledLog, SledReader};
+pub use self::sled::{SledLog, SledReader, SLED_CHUNK_BYTES_MAX, SLED_LAYOUT_VERSION};
 pub use memory::MemoryLog;
 pub use record::{decode, encode, Entry, Record, Seq, Snapshot, FORMAT_VERSION};
+#[cfg(feature = "sled")]
+use record::{decode_front, encode_after};
 
 /// Why the log could not do what was asked.
 #[derive(Debug, thiserror::Error)]

@@ -116,12 +116,23 @@ impl Snapshot {
 
 /// Encodes a value in the current format's envelope.
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    let bytes = FORMAT_VERSION.to_le_bytes().to_vec();
+    encode_after(value, Vec::new())
+}
+
+/// Appends a value, in the current format's envelope, to `bytes`: values encoded one after
+/// another read back one by one with [`decode_front`].
+pub(crate) fn encode_after<T: Serialize>(value: &T, mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     postcard::to_extend(value, bytes).expect("invariant: encoding into a Vec cannot fail")
 }
 
 /// Decodes a value from its envelope, refusing unknown versions and malformed bodies.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, LogError> {
+    decode_front(bytes).map(|(value, _rest)| value)
+}
+
+/// Decodes the value at the front of `bytes`, returning it and the bytes after it.
+pub(crate) fn decode_front<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, &[u8]), LogError> {
     let Some((version, body)) = bytes.split_first_chunk::<2>() else {
         return Err(LogError::Corrupt(format!(
             "a stored value of {} bytes has no version",
@@ -135,6 +146,6 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, LogError> {
             supported: FORMAT_VERSION,
         });
     }
-    postcard::from_bytes(body)
+    postcard::take_from_bytes(body)
         .map_err(|error| LogError::Corrupt(format!("undecodable value: {error}")))
 }

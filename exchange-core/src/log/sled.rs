@@ -1,9 +1,16 @@
 //! The embedded durable log, on sled 0.34.
 //!
-//! Three trees in one sled database: `records` (big-endian sequence number to an encoded
-//! [`Record`]), `snapshots` (big-endian sequence number to an encoded [`Snapshot`]) and
-//! `meta` (the format version). sled's own background flushing is turned off: durability
-//! comes only from [`EventLog::sync`].
+//! Three trees in one sled database: `records`, `snapshots` (big-endian sequence number to
+//! an encoded [`Snapshot`]) and `meta` (the layout version, [`SLED_LAYOUT_VERSION`]). sled's own
+//! background flushing is turned off: durability comes only from [`EventLog::sync`].
+//!
+//! `records` stores an appended batch in chunks: a chunk is one or more consecutive records,
+//! each encoded in its own envelope, one after another, under the big-endian sequence number
+//! of its first record. One sled insert per chunk rather than per record is what makes the
+//! log cheap to append to: sled's cost is mostly per insert, not per byte, and a server
+//! under load appends batches of tens of records. A chunk holds at most
+//! [`SLED_CHUNK_BYTES_MAX`] bytes (or a single larger record), so sled never has to move a leaf
+//! of chunks to a blob file. Reading from a sequence number starts at the chunk that holds it.
 //!
 //! sled 0.34's flush is not enough on its own: on Linux it ends with `sync_file_range`,
 //! which flushes neither the drive's write cache nor the file's size, and it writes large
@@ -12,15 +19,38 @@
 //! an acknowledged record survive a power loss, not just a killed process.
 
 use super::{
-    check_sequence, decode, encode, EventLog, LogError, Record, Seq, Snapshot, FORMAT_VERSION,
+    check_sequence, decode_front, encode_after, EventLog, LogError, Record, Seq, Snapshot,
 };
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// Key under which the `meta` tree stores the format version.
+/// Key under which the `meta` tree stores the layout version.
 const VERSION_KEY: &[u8] = b"format_version";
+
+/// The layout this build writes. Version 1 stored one record per `records` value; version 2
+/// stores chunks of records. A version 1 log is a log of one-record chunks, so this build
+/// reads it, and marks it version 2 when it opens it to append; a build that knows only
+/// version 1 refuses a version 2 log rather than misreading it.
+pub const SLED_LAYOUT_VERSION: u16 = 2;
+
+/// The oldest layout this build reads.
+const SLED_LAYOUT_VERSION_MIN: u16 = 1;
+
+/// The most bytes of records one chunk holds, unless it is a single larger record. sled
+/// writes a page whose encoding exceeds a quarter of its segment (512 KiB by default) to a
+/// blob file of its own, and a leaf page holds up to 17 values: 17 chunks of this size and
+/// their keys stay well under that.
+pub const SLED_CHUNK_BYTES_MAX: usize = 6 * 1024;
+
+/// sled's default segment size, from which its blob threshold follows.
+const SLED_SEGMENT_BYTES: usize = 512 * 1024;
+
+/// The most values sled 0.34 keeps in one leaf page before it splits it.
+const SLED_LEAF_VALUES_MAX: usize = 17;
+
+const _: () = assert!(SLED_LEAF_VALUES_MAX * (SLED_CHUNK_BYTES_MAX + 64) < SLED_SEGMENT_BYTES / 4);
 
 /// A durable log in a directory.
 pub struct SledLog {
@@ -64,16 +94,23 @@ impl SledLog {
         let records = db.open_tree("records")?;
         let snapshots = db.open_tree("snapshots")?;
         let meta = db.open_tree("meta")?;
-        match meta.get(VERSION_KEY)? {
-            Some(stored) => check_version(&stored)?,
-            None if records.is_empty() => {
-                meta.insert(VERSION_KEY, &FORMAT_VERSION.to_le_bytes())?;
-                db.flush()?;
-            }
+        let stored = match meta.get(VERSION_KEY)? {
+            Some(stored) => Some(check_version(&stored)?),
+            None if records.is_empty() => None,
             None => return Err(LogError::Corrupt("records without a format version".into())),
+        };
+        if create == Create::IfMissing && stored != Some(SLED_LAYOUT_VERSION) {
+            meta.insert(VERSION_KEY, &SLED_LAYOUT_VERSION.to_le_bytes())?;
+            db.flush()?;
         }
         let last_seq = match records.last()? {
-            Some((key, _)) => seq_of(&key)?,
+            Some((key, value)) => {
+                let chunk = decode_chunk(&key, &value)?;
+                chunk
+                    .last()
+                    .expect("invariant: a decoded chunk has records")
+                    .seq
+            }
             None => 0,
         };
         let data_file = File::open(dir.join("db")).map_err(storage)?;
@@ -152,20 +189,111 @@ impl SledLog {
 }
 
 /// The records of `tree` from `from` on, checked against the keys they are stored under.
-fn read_records(
-    tree: &::sled::Tree,
+/// The first error ends the iteration.
+fn read_records(tree: &::sled::Tree, from: Seq) -> Records {
+    // The chunk that holds `from` is the last one that starts at or before it.
+    let start = tree.range(..=from.to_be_bytes()).next_back().transpose();
+    let (chunks, failed) = match start {
+        Ok(start) => {
+            let start = start.map_or(::sled::IVec::from(&from.to_be_bytes()[..]), |(key, _)| key);
+            (tree.range(start..), None)
+        }
+        Err(error) => (tree.range(from.to_be_bytes()..), Some(error.into())),
+    };
+    Records {
+        chunks,
+        chunk: Vec::new().into_iter(),
+        from,
+        failed,
+        done: false,
+    }
+}
+
+/// The records of a run of chunks, from a sequence number on.
+struct Records {
+    chunks: ::sled::Iter,
+    /// What remains of the chunk being read.
+    chunk: std::vec::IntoIter<Record>,
+    /// Records before this one are skipped.
     from: Seq,
-) -> impl Iterator<Item = Result<Record, LogError>> + '_ {
-    tree.range(from.to_be_bytes()..).map(|entry| {
-        let (key, value) = entry?;
-        let record: Record = decode(&value)?;
-        let seq = seq_of(&key)?;
-        if record.seq != seq {
-            let message = format!("record stored under {seq} says it is {}", record.seq);
+    /// An error found before the first chunk was read, to report first.
+    failed: Option<LogError>,
+    done: bool,
+}
+
+impl Iterator for Records {
+    type Item = Result<Record, LogError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(error) = self.failed.take() {
+            self.done = true;
+            return Some(Err(error));
+        }
+        loop {
+            if let Some(record) = self.chunk.find(|record| record.seq >= self.from) {
+                return Some(Ok(record));
+            }
+            if self.done {
+                return None;
+            }
+            let chunk = match self.chunks.next()? {
+                Ok((key, value)) => decode_chunk(&key, &value),
+                Err(error) => Err(error.into()),
+            };
+            match chunk {
+                Ok(records) => self.chunk = records.into_iter(),
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+}
+
+/// Encodes `records` as chunks of at most [`SLED_CHUNK_BYTES_MAX`] bytes each (a larger record
+/// alone), each under its first record's sequence number.
+fn encode_chunks(records: &[Record]) -> ::sled::Batch {
+    let mut batch = ::sled::Batch::default();
+    let mut chunk = Vec::new();
+    let mut first = records.first().map_or(0, |record| record.seq);
+    for record in records {
+        let start = chunk.len();
+        chunk = encode_after(record, chunk);
+        if chunk.len() > SLED_CHUNK_BYTES_MAX && start > 0 {
+            let next = chunk.split_off(start);
+            batch.insert(&first.to_be_bytes(), std::mem::replace(&mut chunk, next));
+            first = record.seq;
+        }
+    }
+    if !chunk.is_empty() {
+        batch.insert(&first.to_be_bytes(), chunk);
+    }
+    batch
+}
+
+/// The records of the chunk stored under `key`: at least one, numbered on from the key.
+fn decode_chunk(key: &[u8], value: &[u8]) -> Result<Vec<Record>, LogError> {
+    let first = seq_of(key)?;
+    let mut records: Vec<Record> = Vec::new();
+    let mut rest = value;
+    while !rest.is_empty() {
+        let (record, after) = decode_front::<Record>(rest)?;
+        let expected = first + records.len() as Seq;
+        if record.seq != expected {
+            let message = format!(
+                "record stored as {expected} (in the chunk under {first}) says it is {}",
+                record.seq
+            );
             return Err(LogError::Corrupt(message));
         }
-        Ok(record)
-    })
+        records.push(record);
+        rest = after;
+    }
+    if records.is_empty() {
+        return Err(LogError::Corrupt(format!("empty chunk under {first}")));
+    }
+    Ok(records)
 }
 
 fn storage(error: std::io::Error) -> LogError {
@@ -179,18 +307,19 @@ enum Create {
     Never,
 }
 
-fn check_version(stored: &[u8]) -> Result<(), LogError> {
+/// The stored layout version, if this build reads it.
+fn check_version(stored: &[u8]) -> Result<u16, LogError> {
     let bytes: [u8; 2] = stored
         .try_into()
         .map_err(|_| LogError::Corrupt(format!("format version of {} bytes", stored.len())))?;
     let found = u16::from_le_bytes(bytes);
-    if found != FORMAT_VERSION {
+    if !(SLED_LAYOUT_VERSION_MIN..=SLED_LAYOUT_VERSION).contains(&found) {
         return Err(LogError::UnknownVersion {
             found,
-            supported: FORMAT_VERSION,
+            supported: SLED_LAYOUT_VERSION,
         });
     }
-    Ok(())
+    Ok(found)
 }
 
 fn seq_of(key: &[u8]) -> Result<Seq, LogError> {
@@ -203,11 +332,7 @@ fn seq_of(key: &[u8]) -> Result<Seq, LogError> {
 impl EventLog for SledLog {
     fn append(&mut self, records: &[Record]) -> Result<(), LogError> {
         check_sequence(self.last_seq, records)?;
-        let mut batch = ::sled::Batch::default();
-        for record in records {
-            batch.insert(&record.seq.to_be_bytes(), encode(record));
-        }
-        self.records.apply_batch(batch)?;
+        self.records.apply_batch(encode_chunks(records))?;
         self.last_seq += records.len() as Seq;
         Ok(())
     }
@@ -249,6 +374,37 @@ impl EventLog for SledLog {
     }
 }
 
+/// Every record in the `records` tree of a sled log's database, opened directly.
+#[cfg(any(test, feature = "testing"))]
+pub(crate) fn raw_records(db: &::sled::Db) -> Result<Vec<Record>, LogError> {
+    read_records(&db.open_tree("records")?, 1).collect()
+}
+
+/// Stores record `seq` again with `change` applied, in the database of a sled log opened
+/// directly, as damage from outside the engine would: the record keeps its place.
+#[cfg(any(test, feature = "testing"))]
+pub(crate) fn rewrite_raw_record(
+    db: &::sled::Db,
+    seq: Seq,
+    change: impl FnOnce(&mut Record),
+) -> Result<(), LogError> {
+    let tree = db.open_tree("records")?;
+    let (key, value) = tree
+        .range(..=seq.to_be_bytes())
+        .next_back()
+        .transpose()?
+        .ok_or_else(|| LogError::Corrupt(format!("no chunk holds record {seq}")))?;
+    let mut records = decode_chunk(&key, &value)?;
+    let first = records[0].seq;
+    let record = usize::try_from(seq - first)
+        .ok()
+        .and_then(|at| records.get_mut(at))
+        .ok_or_else(|| LogError::Corrupt(format!("no chunk holds record {seq}")))?;
+    change(record);
+    tree.apply_batch(encode_chunks(&records))?;
+    Ok(())
+}
+
 /// How many times opening tries to take the directory's lock, [`LOCK_RETRY_PAUSE`] apart
 /// (about 2 s in all). sled's worker threads can hold the lock for a moment after the
 /// previous handle in this process was dropped; another process holding it is still
@@ -280,6 +436,7 @@ pub(crate) fn open_locked(dir: &Path) -> Result<::sled::Db, ::sled::Error> {
 mod tests {
     use super::*;
     use crate::image::StateHash;
+    use crate::log::encode;
     use crate::log::Entry;
 
     fn checkpoint(seq: Seq) -> Record {
@@ -297,6 +454,134 @@ mod tests {
             .read_from(from)
             .map(|record| record.expect("a readable record").seq)
             .collect()
+    }
+
+    /// A command record whose encoding is larger than a whole chunk.
+    fn large(seq: Seq) -> Record {
+        let account = crate::ids::AccountId(1);
+        let events = (0..2_000)
+            .map(|n| crate::Event::CreditsDeposited {
+                account,
+                amount: crate::money::Credits(n),
+            })
+            .collect();
+        Record {
+            seq,
+            timestamp_ns: seq,
+            entry: Entry::Command {
+                command: crate::Command::operator(crate::Action::CreateAccount {
+                    kind: crate::AccountKind::Standard,
+                }),
+                events,
+            },
+        }
+    }
+
+    /// The first sequence number and the number of records of every stored chunk.
+    fn chunks(log: &SledLog) -> Vec<(Seq, usize)> {
+        let chunks = log.records.iter().map(|entry| {
+            let (key, value) = entry.unwrap();
+            let records = decode_chunk(&key, &value).unwrap();
+            assert!(records.len() == 1 || value.len() <= SLED_CHUNK_BYTES_MAX);
+            (records[0].seq, records.len())
+        });
+        chunks.collect()
+    }
+
+    #[test]
+    fn a_batch_is_stored_in_bounded_chunks_and_read_from_any_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = SledLog::open(dir.path()).unwrap();
+        let mut batch: Vec<Record> = (1..=400).map(checkpoint).collect();
+        batch.push(large(401));
+        batch.extend((402..=410).map(checkpoint));
+        assert!(encode(&batch[400]).len() > SLED_CHUNK_BYTES_MAX);
+        log.append(&batch).unwrap();
+        log.append(&[checkpoint(411)]).unwrap();
+        log.sync().unwrap();
+
+        let stored = chunks(&log);
+        let counted: usize = stored.iter().map(|(_, records)| records).sum();
+        assert_eq!(counted, 411);
+        assert!(stored.len() > 3, "400 checkpoints fill several chunks");
+        assert!(stored.contains(&(401, 1)), "the large record is alone");
+        assert_eq!(
+            stored.last(),
+            Some(&(411, 1)),
+            "a later append, its own chunk"
+        );
+        let reader = log.reader();
+        for from in [1, 2, 150, 399, 400, 401, 402, 410, 411] {
+            assert_eq!(seqs(&reader, from), (from..=411).collect::<Vec<_>>());
+        }
+        assert!(seqs(&reader, 412).is_empty());
+        drop((reader, log));
+        let reopened = SledLog::open(dir.path()).unwrap();
+        assert_eq!(reopened.last_seq(), 411);
+        let read: Vec<Record> = reopened.read_from(1).map(Result::unwrap).collect();
+        let mut expected = batch;
+        expected.push(checkpoint(411));
+        assert_eq!(read, expected);
+    }
+
+    #[test]
+    fn a_log_of_one_record_per_value_is_read_and_marked_as_chunked_when_appended_to() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = open_locked(dir.path()).unwrap();
+            let meta = db.open_tree("meta").unwrap();
+            meta.insert(VERSION_KEY, &1u16.to_le_bytes()).unwrap();
+            let records = db.open_tree("records").unwrap();
+            for seq in 1..=3u64 {
+                records
+                    .insert(seq.to_be_bytes(), encode(&checkpoint(seq)))
+                    .unwrap();
+            }
+            db.flush().unwrap();
+        }
+        let version = |log: &SledLog| {
+            let meta = log.db.open_tree("meta").unwrap();
+            meta.get(VERSION_KEY).unwrap().unwrap().to_vec()
+        };
+        let reading = SledLog::open_existing(dir.path()).unwrap();
+        assert_eq!(seqs(&reading.reader(), 2), [2, 3]);
+        assert_eq!(
+            version(&reading),
+            1u16.to_le_bytes(),
+            "reading changes nothing"
+        );
+        drop(reading);
+
+        let mut log = SledLog::open(dir.path()).unwrap();
+        assert_eq!(log.last_seq(), 3);
+        assert_eq!(version(&log), SLED_LAYOUT_VERSION.to_le_bytes());
+        log.append(&[checkpoint(4), checkpoint(5)]).unwrap();
+        log.sync().unwrap();
+        assert_eq!(seqs(&log.reader(), 1), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_chunk_whose_records_are_not_consecutive_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = SledLog::open(dir.path()).unwrap();
+        log.append(&[checkpoint(1)]).unwrap();
+        let mut value = encode(&checkpoint(2));
+        value.extend(encode(&checkpoint(4)));
+        log.records.insert(2u64.to_be_bytes(), value).unwrap();
+        let read: Vec<Result<Record, LogError>> = log.read_from(1).collect();
+        assert_eq!(
+            read.len(),
+            2,
+            "the good chunk, then the error, then nothing"
+        );
+        assert_eq!(read[0].as_ref().unwrap().seq, 1);
+        match &read[1] {
+            Err(LogError::Corrupt(message)) => assert_eq!(
+                message,
+                "record stored as 3 (in the chunk under 2) says it is 4"
+            ),
+            other => panic!("expected a corrupt chunk, got {other:?}"),
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! of its own log then finds it locked. So every use of sled in this process, and every
 //! spawn, happens under [`FILES`]: no child is ever forked while a log is open here.
 
-use exchange_core::log::{decode, encode, Record, Seq, SledLog};
+use exchange_core::log::{Record, Seq, SledLog};
 use exchange_core::testing::{MarketGenerator, VirtualClock};
 use exchange_core::{Journal, JournalConfig, State};
 use std::path::Path;
@@ -83,22 +83,14 @@ pub fn with_log<T>(dir: &Path, work: impl FnOnce(&SledLog) -> T) -> T {
 /// Rewrites the record at `seq` with `change` applied, behind the engine's back.
 pub fn tamper_record(dir: &Path, seq: Seq, change: impl FnOnce(&mut Record)) {
     with_raw_sled(dir, |db| {
-        let records = db.open_tree("records").unwrap();
-        let bytes = records.get(seq.to_be_bytes()).unwrap().unwrap();
-        let mut record: Record = decode(&bytes).unwrap();
-        change(&mut record);
-        records.insert(seq.to_be_bytes(), encode(&record)).unwrap();
+        exchange_core::testing::tamper_raw_sled_record(db, seq, change).unwrap()
     });
 }
 
 /// Every record of the log, read directly.
 pub fn records(dir: &Path) -> Vec<Record> {
     with_raw_sled(dir, |db| {
-        let records = db.open_tree("records").unwrap();
-        let values = records.iter().values();
-        values
-            .map(|value| decode(&value.unwrap()).unwrap())
-            .collect()
+        exchange_core::testing::raw_sled_records(db).unwrap()
     })
 }
 
