@@ -10,7 +10,11 @@
 //! log cheap to append to: sled's cost is mostly per insert, not per byte, and a server
 //! under load appends batches of tens of records. A chunk holds at most
 //! [`SLED_CHUNK_BYTES_MAX`] bytes (or a single larger record), so sled never has to move a leaf
-//! of chunks to a blob file. Reading from a sequence number starts at the chunk that holds it.
+//! of chunks to a blob file. While the last chunk is small (under [`OPEN_CHUNK_BYTES_MAX`]),
+//! the next append rewrites it with the new records added rather than starting another, so
+//! a quiet server appending one record at a time still makes one key per kilobyte or so:
+//! sled's memory and the time it takes to open grow with its keys. Reading from a sequence
+//! number starts at the chunk that holds it.
 //!
 //! sled 0.34's flush is not enough on its own: on Linux it ends with `sync_file_range`,
 //! which flushes neither the drive's write cache nor the file's size, and it writes large
@@ -44,6 +48,13 @@ const SLED_LAYOUT_VERSION_MIN: u16 = 1;
 /// their keys stay well under that.
 pub const SLED_CHUNK_BYTES_MAX: usize = 6 * 1024;
 
+/// An append extends the last chunk only while it holds fewer bytes than this: small
+/// enough that rewriting it costs little next to the append, large enough that a server
+/// appending one record at a time makes one key per ten records or more.
+const OPEN_CHUNK_BYTES_MAX: usize = 1024;
+
+const _: () = assert!(OPEN_CHUNK_BYTES_MAX <= SLED_CHUNK_BYTES_MAX);
+
 /// sled's default segment size, from which its blob threshold follows.
 const SLED_SEGMENT_BYTES: usize = 512 * 1024;
 
@@ -58,6 +69,9 @@ pub struct SledLog {
     records: ::sled::Tree,
     snapshots: ::sled::Tree,
     last_seq: Seq,
+    /// The last chunk, while it is small enough to extend (see [`OPEN_CHUNK_BYTES_MAX`]):
+    /// its first record's sequence number and its bytes, which the next append extends.
+    open_chunk: Option<(Seq, Vec<u8>)>,
     /// sled's data file (`DIR/db`), opened again to fsync what sled only `sync_file_range`s.
     data_file: File,
     /// sled's blob directory (`DIR/blobs`), where values too large for a page go.
@@ -103,15 +117,17 @@ impl SledLog {
             meta.insert(VERSION_KEY, &SLED_LAYOUT_VERSION.to_le_bytes())?;
             db.flush()?;
         }
-        let last_seq = match records.last()? {
+        let (last_seq, open_chunk) = match records.last()? {
             Some((key, value)) => {
                 let chunk = decode_chunk(&key, &value)?;
-                chunk
+                let first = chunk[0].seq;
+                let last = chunk
                     .last()
-                    .expect("invariant: a decoded chunk has records")
-                    .seq
+                    .expect("invariant: a decoded chunk has records");
+                let open = value.len() < OPEN_CHUNK_BYTES_MAX;
+                (last.seq, open.then(|| (first, value.to_vec())))
             }
-            None => 0,
+            None => (0, None),
         };
         let data_file = File::open(dir.join("db")).map_err(storage)?;
         let mut log = Self {
@@ -119,6 +135,7 @@ impl SledLog {
             records,
             snapshots,
             last_seq,
+            open_chunk,
             data_file,
             blobs: dir.join("blobs"),
             blobs_synced: BTreeSet::new(),
@@ -251,12 +268,19 @@ impl Iterator for Records {
     }
 }
 
-/// Encodes `records` as chunks of at most [`SLED_CHUNK_BYTES_MAX`] bytes each (a larger record
-/// alone), each under its first record's sequence number.
-fn encode_chunks(records: &[Record]) -> ::sled::Batch {
+/// Encodes `records` as chunks of at most [`SLED_CHUNK_BYTES_MAX`] bytes each (a larger
+/// record alone), each under its first record's sequence number, the first of them
+/// continuing `open` (the last stored chunk, if it is still small). Returns the inserts and
+/// the last chunk if it is still small.
+fn encode_chunks(
+    open: Option<(Seq, Vec<u8>)>,
+    records: &[Record],
+) -> (::sled::Batch, Option<(Seq, Vec<u8>)>) {
     let mut batch = ::sled::Batch::default();
-    let mut chunk = Vec::new();
-    let mut first = records.first().map_or(0, |record| record.seq);
+    let Some(first_record) = records.first() else {
+        return (batch, open);
+    };
+    let (mut first, mut chunk) = open.unwrap_or((first_record.seq, Vec::new()));
     for record in records {
         let start = chunk.len();
         chunk = encode_after(record, chunk);
@@ -266,10 +290,9 @@ fn encode_chunks(records: &[Record]) -> ::sled::Batch {
             first = record.seq;
         }
     }
-    if !chunk.is_empty() {
-        batch.insert(&first.to_be_bytes(), chunk);
-    }
-    batch
+    batch.insert(&first.to_be_bytes(), &chunk[..]);
+    let open = (chunk.len() < OPEN_CHUNK_BYTES_MAX).then_some((first, chunk));
+    (batch, open)
 }
 
 /// The records of the chunk stored under `key`: at least one, numbered on from the key.
@@ -332,7 +355,10 @@ fn seq_of(key: &[u8]) -> Result<Seq, LogError> {
 impl EventLog for SledLog {
     fn append(&mut self, records: &[Record]) -> Result<(), LogError> {
         check_sequence(self.last_seq, records)?;
-        self.records.apply_batch(encode_chunks(records))?;
+        // Taken, so that a failed append leaves no open chunk: the next one starts afresh.
+        let (batch, open) = encode_chunks(self.open_chunk.take(), records);
+        self.records.apply_batch(batch)?;
+        self.open_chunk = open;
         self.last_seq += records.len() as Seq;
         Ok(())
     }
@@ -401,7 +427,7 @@ pub(crate) fn rewrite_raw_record(
         .and_then(|at| records.get_mut(at))
         .ok_or_else(|| LogError::Corrupt(format!("no chunk holds record {seq}")))?;
     change(record);
-    tree.apply_batch(encode_chunks(&records))?;
+    tree.apply_batch(encode_chunks(None, &records).0)?;
     Ok(())
 }
 
@@ -507,8 +533,8 @@ mod tests {
         assert!(stored.contains(&(401, 1)), "the large record is alone");
         assert_eq!(
             stored.last(),
-            Some(&(411, 1)),
-            "a later append, its own chunk"
+            Some(&(402, 10)),
+            "a later append extends the last chunk"
         );
         let reader = log.reader();
         for from in [1, 2, 150, 399, 400, 401, 402, 410, 411] {
@@ -522,6 +548,32 @@ mod tests {
         let mut expected = batch;
         expected.push(checkpoint(411));
         assert_eq!(read, expected);
+    }
+
+    #[test]
+    fn appends_of_one_record_fill_chunks_across_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let records_per_chunk = OPEN_CHUNK_BYTES_MAX / encode(&checkpoint(1)).len();
+        let appended = 3 * records_per_chunk as Seq;
+        for half in [1..=appended / 2, appended / 2 + 1..=appended] {
+            let mut log = SledLog::open(dir.path()).unwrap();
+            for seq in half {
+                log.append(&[checkpoint(seq)]).unwrap();
+                log.sync().unwrap();
+            }
+        }
+        let log = SledLog::open(dir.path()).unwrap();
+        assert_eq!(log.last_seq(), appended);
+        let stored = chunks(&log);
+        assert!(
+            stored.len() <= 4,
+            "{} chunks for 3 chunks' worth",
+            stored.len()
+        );
+        let reader = log.reader();
+        for from in [1, appended / 2, appended / 2 + 1, appended] {
+            assert_eq!(seqs(&reader, from), (from..=appended).collect::<Vec<_>>());
+        }
     }
 
     #[test]
