@@ -1,6 +1,7 @@
 //! What the log stores: records and snapshots, each in a versioned envelope.
 //!
-//! Every stored value is `[format version: u16 little-endian][postcard body]`. A reader
+//! Every stored record and snapshot is `[format version: u16 little-endian][postcard body]`
+//! (the sled log stores several records one after another in one value). A reader
 //! refuses a version it does not know, with [`LogError::UnknownVersion`], rather than
 //! guessing. Enums in the body only ever gain variants at the end, which postcard encodes
 //! compatibly, so a new version is needed only for a change older readers cannot skip.
