@@ -35,9 +35,11 @@ pub struct RestartLog {
 /// repeated on as many tickers as needed (see [`submissions`]), in batches of `batch`, with
 /// default checkpoints. A checkpoint can make the log one record longer than asked.
 ///
-/// sled 0.34 keeps about 2.7 KB of memory per record inserted since the database was
-/// opened, so a single session writing ten million records runs out of memory on a 24 GB
-/// machine. The build therefore closes and reopens the log every `reopen_every` records,
+/// sled 0.34 keeps memory for every key inserted since the database was opened: about
+/// 2.7 KB per record when each record was a key of its own, so that a single session
+/// writing ten million records ran out of memory on a 24 GB machine. The log now stores
+/// chunks of records, a key per chunk, but the build still bounds a session's memory: it
+/// closes and reopens the log every `reopen_every` records,
 /// snapshotting first so the reopening replays nothing; the log then holds those
 /// snapshots too (the journal keeps the newest three), as a log written with periodic
 /// snapshots does.
