@@ -208,9 +208,7 @@ impl SledLog {
 /// The records of `tree` from `from` on, checked against the keys they are stored under.
 /// The first error ends the iteration.
 fn read_records(tree: &::sled::Tree, from: Seq) -> Records {
-    // The chunk that holds `from` is the last one that starts at or before it.
-    let start = tree.range(..=from.to_be_bytes()).next_back().transpose();
-    let (chunks, failed) = match start {
+    let (chunks, failed) = match chunk_holding(tree, from) {
         Ok(start) => {
             let start = start.map_or(::sled::IVec::from(&from.to_be_bytes()[..]), |(key, _)| key);
             (tree.range(start..), None)
@@ -266,6 +264,15 @@ impl Iterator for Records {
             }
         }
     }
+}
+
+/// The stored chunk that holds record `seq` if the log reaches it: the last one that starts
+/// at or before it.
+fn chunk_holding(
+    tree: &::sled::Tree,
+    seq: Seq,
+) -> Result<Option<(::sled::IVec, ::sled::IVec)>, ::sled::Error> {
+    tree.range(..=seq.to_be_bytes()).next_back().transpose()
 }
 
 /// Encodes `records` as chunks of at most [`SLED_CHUNK_BYTES_MAX`] bytes each (a larger
@@ -415,10 +422,7 @@ pub(crate) fn rewrite_raw_record(
     change: impl FnOnce(&mut Record),
 ) -> Result<(), LogError> {
     let tree = db.open_tree("records")?;
-    let (key, value) = tree
-        .range(..=seq.to_be_bytes())
-        .next_back()
-        .transpose()?
+    let (key, value) = chunk_holding(&tree, seq)?
         .ok_or_else(|| LogError::Corrupt(format!("no chunk holds record {seq}")))?;
     let mut records = decode_chunk(&key, &value)?;
     let first = records[0].seq;
