@@ -3,7 +3,10 @@
 //!
 //! ```text
 //! cargo run --release -p benches --bin loadgen [-- --quick] [--url http://HOST:PORT]
+//! http_floor name=health path=/health requests_per_s=... p50_ms=... p99_ms=... ...
+//! http_floor name=account path=/api/v1/account requests_per_s=... ...
 //! http orders_per_s=... p50_ms=... p99_ms=... p999_ms=... clients=64 orders=... errors=0 seconds=...
+//! http_ratio orders_vs_health=... orders_vs_account=...
 //! ws_fanout subscribers=1000 updates=400 p50_ms=... p99_ms=... max_ms=... deliveries=400000 missing=0 ...
 //! ```
 //!
@@ -52,6 +55,13 @@ struct Args {
     /// Send this many HTTP requests in all instead of running for a duration.
     #[arg(long, value_name = "N")]
     orders: Option<u64>,
+    /// How long each floor (the same clients getting `/health`, then `/api/v1/account`)
+    /// runs before the orders [default: 5s, or 1s with --quick].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    floor_duration: Option<Duration>,
+    /// Measure no floors, and so print no `http_floor` and `http_ratio` lines.
+    #[arg(long, conflicts_with = "floor_duration")]
+    no_floors: bool,
     /// WebSocket subscribers of quotes:LOAD [default: 1000, or 100 with --quick].
     #[arg(long, value_name = "N")]
     subscribers: Option<usize>,
@@ -118,6 +128,14 @@ fn plan(args: &Args) -> Result<(Plan, ServerChoice), String> {
         }
         (None, Some(duration)) => Stop::After(duration),
         (None, None) => plan.http.stop,
+    };
+    plan.floors = match (args.no_floors, args.floor_duration) {
+        (true, _) => None,
+        (false, Some(duration)) if duration.is_zero() => {
+            return Err("--floor-duration must be longer than 0".to_owned())
+        }
+        (false, Some(duration)) => Some(duration),
+        (false, None) => plan.floors,
     };
     let fanout = &mut plan.fanout;
     fanout.subscribers = positive(

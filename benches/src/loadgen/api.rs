@@ -135,6 +135,11 @@ impl Trader {
             .await
     }
 
+    /// `GET path`, with the account's token.
+    pub async fn get(&mut self, path: &'static str) -> Result<Answer, hyper::Error> {
+        self.send(Method::GET, Uri::from_static(path), None).await
+    }
+
     /// `DELETE /api/v1/orders/{order}`.
     pub async fn cancel(&mut self, order: u64) -> Result<Answer, hyper::Error> {
         let path =

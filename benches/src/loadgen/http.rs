@@ -13,6 +13,11 @@
 //! client's last answer, and `errors` counts every other answer or failed request (the
 //! first [`ERRORS_PRINTED_MAX`] are printed to stderr). After the measured window each
 //! client cancels what it left resting; those cancels are not measured.
+//!
+//! The same clients can instead send a [`Floor`]: one `GET` over and over, expecting 200.
+//! A floor costs what every request costs (loopback TCP, HTTP, a trip through the
+//! sequencer) but writes nothing to the log, so comparing an order run with a floor
+//! measured just before it, on the same cores, shows what the orders themselves cost.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -37,6 +42,39 @@ pub const OPEN_PER_CLIENT: usize = 2;
 /// Failed requests whose details are printed to stderr; later ones are only counted.
 pub const ERRORS_PRINTED_MAX: usize = 5;
 
+/// A request whose rate bounds what the orders could reach: every order costs at least as
+/// much as it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Floor {
+    /// A short name for the figure lines (`health`).
+    pub name: &'static str,
+    /// The path each client gets, over and over.
+    pub path: &'static str,
+}
+
+/// The floors a full run measures before its orders, cheapest first.
+pub const FLOORS: [Floor; 2] = [
+    // No authentication: HTTP and a read through the sequencer.
+    Floor {
+        name: "health",
+        path: "/health",
+    },
+    // As an order is sent: bearer token, a read through the sequencer, a JSON answer.
+    Floor {
+        name: "account",
+        path: "/api/v1/account",
+    },
+];
+
+/// What the HTTP clients send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Requests {
+    /// Limit orders and cancels: the measured workload.
+    Orders,
+    /// A floor's `GET`, for comparison.
+    Floor(Floor),
+}
+
 /// When the HTTP clients stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
@@ -49,19 +87,24 @@ pub enum Stop {
 /// The HTTP workload's size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HttpPlan {
+    /// What they send.
+    pub requests: Requests,
     /// Concurrent clients, one connection each.
     pub clients: usize,
     /// When they stop.
     pub stop: Stop,
 }
 
-/// The HTTP workload's figures. Its `Display` is the `key=value` part of its line.
+/// An HTTP workload's figures. Its `Display` is its whole figure line.
 #[derive(Clone, Debug)]
 pub struct HttpReport {
+    /// What was sent.
+    pub requests: Requests,
     /// Concurrent clients.
     pub clients: usize,
-    /// Requests answered 201 (place) or 200 (cancel), in the measured window.
-    pub orders: u64,
+    /// Requests answered as expected, in the measured window: 201 (place) or 200 (cancel,
+    /// a floor's `GET`).
+    pub answered: u64,
     /// Requests answered otherwise or failed, the final cancels included.
     pub errors: u64,
     /// From the start to the last client's last measured answer.
@@ -72,23 +115,35 @@ pub struct HttpReport {
 
 impl HttpReport {
     /// Successful requests per second of `elapsed`.
-    pub fn orders_per_s(&self) -> f64 {
-        self.orders as f64 / self.elapsed.as_secs_f64()
+    pub fn per_s(&self) -> f64 {
+        self.answered as f64 / self.elapsed.as_secs_f64()
     }
 }
 
+/// `http orders_per_s=... orders=...` for orders, `http_floor name=... path=...
+/// requests_per_s=... requests=...` for a floor (the line's first word included).
 impl fmt::Display for HttpReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let noun = match self.requests {
+            Requests::Orders => {
+                f.write_str("http ")?;
+                "orders"
+            }
+            Requests::Floor(floor) => {
+                write!(f, "http_floor name={} path={} ", floor.name, floor.path)?;
+                "requests"
+            }
+        };
         write!(
             f,
-            "orders_per_s={:.0} p50_ms={:.3} p99_ms={:.3} p999_ms={:.3} clients={} orders={} errors={} \
-             seconds={:.3}",
-            self.orders_per_s(),
+            "{noun}_per_s={:.0} p50_ms={:.3} p99_ms={:.3} p999_ms={:.3} clients={} {noun}={} \
+             errors={} seconds={:.3}",
+            self.per_s(),
             self.latencies.quantile_ms(0.50),
             self.latencies.quantile_ms(0.99),
             self.latencies.quantile_ms(0.999),
             self.clients,
-            self.orders,
+            self.answered,
             self.errors,
             self.elapsed.as_secs_f64(),
         )
@@ -119,7 +174,7 @@ impl Shared {
     }
 }
 
-/// Runs the HTTP workload against `target`: opens every client's connection (checking its
+/// Runs an HTTP workload against `target`: opens every client's connection (checking its
 /// token), starts them together, and waits for all of them.
 pub async fn run_http(target: &Target, plan: &HttpPlan) -> Result<HttpReport, LoadgenError> {
     assert!(plan.clients >= 1, "the HTTP workload needs a client");
@@ -133,22 +188,25 @@ pub async fn run_http(target: &Target, plan: &HttpPlan) -> Result<HttpReport, Lo
     for index in 0..plan.clients {
         let mut client = Client::connect(target, index).await?;
         client.trader.check_account().await?;
-        tasks.push(tokio::spawn(
-            client.run(Arc::clone(&shared), Arc::clone(&start)),
-        ));
+        tasks.push(tokio::spawn(client.run(
+            plan.requests,
+            Arc::clone(&shared),
+            Arc::clone(&start),
+        )));
     }
     start.wait().await;
     let started = Instant::now();
     let mut report = HttpReport {
+        requests: plan.requests,
         clients: plan.clients,
-        orders: 0,
+        answered: 0,
         errors: 0,
         elapsed: Duration::ZERO,
         latencies: Latencies::new(),
     };
     for task in tasks {
         let done = join(task).await;
-        report.orders += done.orders;
+        report.answered += done.answered;
         report.errors += done.errors;
         report.latencies.merge(&done.latencies);
         report.elapsed = report.elapsed.max(done.finished.duration_since(started));
@@ -158,7 +216,7 @@ pub async fn run_http(target: &Target, plan: &HttpPlan) -> Result<HttpReport, Lo
 
 /// One client's figures.
 struct Done {
-    orders: u64,
+    answered: u64,
     errors: u64,
     latencies: Latencies,
     finished: Instant,
@@ -170,7 +228,7 @@ struct Client {
     bodies: [Bytes; 2],
     next_body: usize,
     open: VecDeque<u64>,
-    orders: u64,
+    answered: u64,
     errors: u64,
     latencies: Latencies,
 }
@@ -187,7 +245,7 @@ impl Client {
             ],
             next_body: index % 2,
             open: VecDeque::with_capacity(OPEN_PER_CLIENT + 1),
-            orders: 0,
+            answered: 0,
             errors: 0,
             latencies: Latencies::new(),
         })
@@ -195,17 +253,17 @@ impl Client {
 
     /// Waits for the start, sends requests until the stop rule says no, then cancels what
     /// it left resting.
-    async fn run(mut self, shared: Arc<Shared>, start: Arc<Barrier>) -> Done {
+    async fn run(mut self, requests: Requests, shared: Arc<Shared>, start: Arc<Barrier>) -> Done {
         start.wait().await;
         let deadline = match shared.stop {
             Stop::After(duration) => Instant::now() + duration,
             Stop::Orders(_) => Instant::now(),
         };
         while shared.claim(deadline) {
-            if self.open.len() < OPEN_PER_CLIENT {
-                self.place(&shared).await;
-            } else {
-                self.cancel_oldest(&shared, Measure::Yes).await;
+            match requests {
+                Requests::Floor(floor) => self.get(&shared, floor.path).await,
+                Requests::Orders if self.open.len() < OPEN_PER_CLIENT => self.place(&shared).await,
+                Requests::Orders => self.cancel_oldest(&shared, Measure::Yes).await,
             }
         }
         let finished = Instant::now();
@@ -213,7 +271,7 @@ impl Client {
             self.cancel_oldest(&shared, Measure::No).await;
         }
         Done {
-            orders: self.orders,
+            answered: self.answered,
             errors: self.errors,
             latencies: self.latencies,
             finished,
@@ -239,6 +297,14 @@ impl Client {
                 REQUEST,
                 format_args!("201 without an order: {}", answer.body_text()),
             ),
+        }
+    }
+
+    /// Gets a floor's path, which must answer 200.
+    async fn get(&mut self, shared: &Shared, path: &'static str) {
+        let answer = self.trader.get(path).await;
+        if let Some(answer) = self.settle(shared, path, answer, StatusCode::OK) {
+            self.succeeded(&answer, Measure::Yes);
         }
     }
 
@@ -283,7 +349,7 @@ impl Client {
     /// Counts a measured success and its latency.
     fn succeeded(&mut self, answer: &Answer, measure: Measure) {
         if measure == Measure::Yes {
-            self.orders += 1;
+            self.answered += 1;
             self.latencies.record(answer.latency);
         }
     }

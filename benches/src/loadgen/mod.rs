@@ -3,18 +3,29 @@
 //!
 //! ```text
 //! cargo run --release -p benches --bin loadgen [-- --quick]
+//! http_floor name=health path=/health requests_per_s=... p50_ms=... p99_ms=... p999_ms=... clients=64 requests=... errors=0 seconds=...
+//! http_floor name=account path=/api/v1/account requests_per_s=... ...
 //! http orders_per_s=... p50_ms=... p99_ms=... p999_ms=... clients=64 orders=... errors=0 seconds=...
+//! http_ratio orders_vs_health=... orders_vs_account=...
 //! ws_fanout subscribers=1000 updates=400 p50_ms=... p99_ms=... max_ms=... deliveries=400000 missing=0 disconnects=0 ack_p50_ms=... ack_p99_ms=... interval_ms=50
 //! ```
 //!
-//! Two workloads run one after the other, each printing one `key=value` line:
+//! The workloads run one after the other, each printing one `key=value` line:
 //!
+//! - the floors ([`http::FLOORS`]), 5 s each: the same clients `GET` a path over and over,
+//!   `/health` (HTTP and a read through the sequencer) and `/api/v1/account` (the same with
+//!   the bearer token checked and a JSON answer, as an order has). They write nothing to
+//!   the log, so no order can be answered faster on these cores; `--no-floors` skips them.
 //! - [`http`]: many keep-alive clients (64 by default), each placing a one-share limit
 //!   order and cancelling its oldest, closed-loop, for 20 s (or a number of orders).
 //!   `orders_per_s` is the rate of requests answered 201/200 (places and cancels alike:
 //!   each is one durable command), `p50_ms`/`p99_ms`/`p999_ms` are percentiles of their
 //!   latencies (an HDR histogram, to 0.1%), and `errors` counts every other answer (the
-//!   first few are printed to stderr): it should be 0.
+//!   first few are printed to stderr): it should be 0. `http_ratio` then gives
+//!   `orders_per_s` over each floor's `requests_per_s`: the share of the floor's rate the
+//!   orders keep once each one is decided, made durable and published. Unlike the rates
+//!   themselves, which vary by a third between runs on a shared machine, the ratios
+//!   compare runs made a few seconds apart.
 //! - [`fanout`]: 1,000 WebSocket subscribers of `quotes:LOAD`; a driver moves the best bid
 //!   400 times, one command every 50 ms, and each quote's latency is its arrival at a
 //!   subscriber minus the sending of the command that caused it. Percentiles are over all
@@ -62,7 +73,7 @@ pub mod subscriber;
 pub use bootstrap::{bootstrap_toml, write_bootstrap, TICKER, TRADERS};
 pub use error::LoadgenError;
 pub use fanout::{run_fanout, FanoutPlan, FanoutReport};
-pub use http::{run_http, HttpPlan, HttpReport, Stop};
+pub use http::{run_http, Floor, HttpPlan, HttpReport, Requests, Stop, FLOORS};
 pub use server::{InProcessServer, Target};
 pub use stats::Latencies;
 
@@ -74,9 +85,12 @@ use tokio::task::JoinHandle;
 /// Worker threads of the load generator's runtime (the machine has 2 cores).
 pub const CLIENT_WORKERS: usize = 2;
 
-/// The sizes of both workloads.
+/// The sizes of the workloads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Plan {
+    /// How long each of [`FLOORS`] runs, with the HTTP workload's clients, before it; `None`
+    /// skips them.
+    pub floors: Option<Duration>,
     /// The HTTP workload.
     pub http: HttpPlan,
     /// The fan-out workload.
@@ -84,10 +98,13 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The full run: 64 clients for 20 s; 1,000 subscribers, 400 updates every 50 ms.
+    /// The full run: floors of 5 s, then 64 clients for 20 s; 1,000 subscribers, 400
+    /// updates every 50 ms.
     pub fn full() -> Plan {
         Plan {
+            floors: Some(Duration::from_secs(5)),
             http: HttpPlan {
+                requests: Requests::Orders,
                 clients: 64,
                 stop: Stop::After(Duration::from_secs(20)),
             },
@@ -99,10 +116,13 @@ impl Plan {
         }
     }
 
-    /// The smoke test: 16 clients for 3 s; 100 subscribers, 100 updates every 20 ms.
+    /// The smoke test: floors of 1 s, then 16 clients for 3 s; 100 subscribers, 100 updates
+    /// every 20 ms.
     pub fn quick() -> Plan {
         Plan {
+            floors: Some(Duration::from_secs(1)),
             http: HttpPlan {
+                requests: Requests::Orders,
                 clients: 16,
                 stop: Stop::After(Duration::from_secs(3)),
             },
@@ -124,9 +144,11 @@ pub enum ServerChoice {
     At(Target),
 }
 
-/// Both workloads' figures.
+/// The workloads' figures.
 #[derive(Clone, Debug)]
 pub struct Reports {
+    /// The floors', in the order of [`FLOORS`] (none if they were skipped).
+    pub floors: Vec<HttpReport>,
     /// The HTTP workload's.
     pub http: HttpReport,
     /// The fan-out's.
@@ -142,7 +164,7 @@ pub struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Runs both workloads of `plan` against `server`, printing a line for each. Call it
+    /// Runs the workloads of `plan` against `server`, printing a line for each. Call it
     /// from synchronous code: it makes the runtimes it needs.
     pub fn all(&mut self, plan: &Plan, server: ServerChoice) -> Result<Reports, LoadgenError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -169,15 +191,24 @@ impl Run<'_> {
         }
     }
 
-    /// Runs the HTTP workload, then the fan-out, printing each line as it is measured.
+    /// Runs the floors, the HTTP workload and the fan-out, printing each line as it is
+    /// measured.
     pub async fn measure(&mut self, plan: &Plan, target: &Target) -> Result<Reports, LoadgenError> {
-        let what = match plan.http.stop {
-            Stop::After(duration) => format!("for {duration:?}"),
-            Stop::Orders(orders) => format!("for {orders} orders"),
-        };
-        self.note(format_args!("http: {} clients {what}", plan.http.clients));
-        let http = run_http(target, &plan.http).await?;
-        self.figure(format_args!("http {http}"))?;
+        let mut floors = Vec::new();
+        if let Some(duration) = plan.floors {
+            for floor in FLOORS {
+                let floor_plan = HttpPlan {
+                    requests: Requests::Floor(floor),
+                    clients: plan.http.clients,
+                    stop: Stop::After(duration),
+                };
+                floors.push(self.http(target, &floor_plan).await?);
+            }
+        }
+        let http = self.http(target, &plan.http).await?;
+        if !floors.is_empty() {
+            self.figure(format_args!("http_ratio {}", Ratios(&http, &floors)))?;
+        }
         let fanout = &plan.fanout;
         self.note(format_args!(
             "ws_fanout: {} subscribers, {} updates every {:?}",
@@ -185,7 +216,30 @@ impl Run<'_> {
         ));
         let fanout = run_fanout(target, fanout).await?;
         self.figure(format_args!("ws_fanout {fanout}"))?;
-        Ok(Reports { http, fanout })
+        Ok(Reports {
+            floors,
+            http,
+            fanout,
+        })
+    }
+
+    /// Runs one HTTP workload and prints its line.
+    async fn http(&mut self, target: &Target, plan: &HttpPlan) -> Result<HttpReport, LoadgenError> {
+        let what = match plan.requests {
+            Requests::Orders => "orders".to_owned(),
+            Requests::Floor(floor) => format!("GET {}", floor.path),
+        };
+        let until = match plan.stop {
+            Stop::After(duration) => format!("for {duration:?}"),
+            Stop::Orders(orders) => format!("for {orders} requests"),
+        };
+        self.note(format_args!(
+            "http: {} clients, {what}, {until}",
+            plan.clients
+        ));
+        let report = run_http(target, plan).await?;
+        self.figure(format_args!("{report}"))?;
+        Ok(report)
     }
 
     /// Writes one figure line and flushes it.
@@ -202,6 +256,30 @@ impl Run<'_> {
     }
 }
 
+/// The `http_ratio` line's `key=value` part: the orders' rate over each floor's.
+struct Ratios<'a>(&'a HttpReport, &'a [HttpReport]);
+
+impl std::fmt::Display for Ratios<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Ratios(orders, floors) = *self;
+        for (at, floor) in floors.iter().enumerate() {
+            let Requests::Floor(Floor { name, .. }) = floor.requests else {
+                unreachable!("floors are floor runs");
+            };
+            let separator = if at == 0 { "" } else { " " };
+            write!(f, "{separator}orders_vs_{name}=")?;
+            if floor.answered == 0 {
+                // Every floor request failed (counted in its line's `errors`): no rate to
+                // compare with.
+                f.write_str("none")?;
+            } else {
+                write!(f, "{:.3}", orders.per_s() / floor.per_s())?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Waits for a task, passing its panic on.
 async fn join<T>(task: JoinHandle<T>) -> T {
     match task.await {
@@ -215,10 +293,34 @@ async fn join<T>(task: JoinHandle<T>) -> T {
 mod tests {
     use super::*;
 
+    fn report(requests: Requests, answered: u64, seconds: u64) -> HttpReport {
+        HttpReport {
+            requests,
+            clients: 1,
+            answered,
+            errors: 0,
+            elapsed: Duration::from_secs(seconds),
+            latencies: Latencies::new(),
+        }
+    }
+
+    #[test]
+    fn ratios_compare_rates_and_name_a_floor_that_answered_nothing() {
+        let orders = report(Requests::Orders, 300, 10);
+        let floors = [
+            report(Requests::Floor(FLOORS[0]), 600, 5),
+            report(Requests::Floor(FLOORS[1]), 0, 5),
+        ];
+        assert_eq!(
+            Ratios(&orders, &floors).to_string(),
+            "orders_vs_health=0.250 orders_vs_account=none"
+        );
+    }
+
     /// The quick mode's logic, shortened, against the in-process server: every order
     /// answered as expected and every quote delivered (nothing about speed).
     #[test]
-    fn loadgen_quick_run_completes_orders_and_delivers_every_quote() {
+    fn loadgen_quick_run_measures_floors_completes_orders_and_delivers_every_quote() {
         let mut plan = Plan::quick();
         plan.http.stop = Stop::After(Duration::from_secs(1));
         plan.fanout.updates = 40;
@@ -228,9 +330,16 @@ mod tests {
             progress: &mut std::io::sink(),
         };
         let reports = run.all(&plan, ServerChoice::InProcess).expect("a load run");
-        assert!(reports.http.orders > 0, "{:?}", reports.http);
+        assert_eq!(reports.floors.len(), FLOORS.len());
+        for (floor, report) in FLOORS.iter().zip(&reports.floors) {
+            assert_eq!(report.requests, Requests::Floor(*floor));
+            assert!(report.answered > 0, "{report:?}");
+            assert_eq!(report.errors, 0, "{report:?}");
+            assert_eq!(report.latencies.count(), report.answered);
+        }
+        assert!(reports.http.answered > 0, "{:?}", reports.http);
         assert_eq!(reports.http.errors, 0);
-        assert_eq!(reports.http.latencies.count(), reports.http.orders);
+        assert_eq!(reports.http.latencies.count(), reports.http.answered);
         let fanout = &reports.fanout;
         assert_eq!(
             fanout.deliveries,
@@ -240,10 +349,33 @@ mod tests {
         assert_eq!(fanout.disconnects, 0);
         let out = String::from_utf8(out).expect("UTF-8 figures");
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 2, "{out}");
-        assert!(lines[0].starts_with("http orders_per_s="), "{out}");
+        assert_eq!(lines.len(), 5, "{out}");
         assert!(
-            lines[1].starts_with("ws_fanout subscribers=100 updates=40 "),
+            lines[0].starts_with("http_floor name=health path=/health requests_per_s="),
+            "{out}"
+        );
+        assert!(
+            lines[1].starts_with("http_floor name=account path=/api/v1/account requests_per_s="),
+            "{out}"
+        );
+        assert!(lines[2].starts_with("http orders_per_s="), "{out}");
+        let ratio = |key: &str| -> f64 {
+            let value = lines[3]
+                .split(' ')
+                .find_map(|pair| pair.strip_prefix(key))
+                .unwrap_or_else(|| panic!("{key} in {out}"));
+            value.parse().expect("a ratio")
+        };
+        assert!(lines[3].starts_with("http_ratio "), "{out}");
+        for (at, key) in ["orders_vs_health=", "orders_vs_account="]
+            .iter()
+            .enumerate()
+        {
+            let expected = reports.http.per_s() / reports.floors[at].per_s();
+            assert!((ratio(key) - expected).abs() < 0.001, "{key} in {out}");
+        }
+        assert!(
+            lines[4].starts_with("ws_fanout subscribers=100 updates=40 "),
             "{out}"
         );
     }
