@@ -59,10 +59,11 @@ pub const FLOORS: [Floor; 2] = [
         name: "health",
         path: "/health",
     },
-    // As an order is sent: bearer token, a read through the sequencer, a JSON answer.
+    // What every order does besides its own work: the bearer token checked, a read of the
+    // caller's account through the sequencer, a JSON answer (its alerts, none here).
     Floor {
-        name: "account",
-        path: "/api/v1/account",
+        name: "auth",
+        path: "/api/v1/alerts",
     },
 ];
 

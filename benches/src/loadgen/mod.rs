@@ -4,18 +4,19 @@
 //! ```text
 //! cargo run --release -p benches --bin loadgen [-- --quick]
 //! http_floor name=health path=/health requests_per_s=... p50_ms=... p99_ms=... p999_ms=... clients=64 requests=... errors=0 seconds=...
-//! http_floor name=account path=/api/v1/account requests_per_s=... ...
+//! http_floor name=auth path=/api/v1/alerts requests_per_s=... ...
 //! http orders_per_s=... p50_ms=... p99_ms=... p999_ms=... clients=64 orders=... errors=0 seconds=...
-//! http_ratio orders_vs_health=... orders_vs_account=...
+//! http_ratio orders_vs_health=... orders_vs_auth=...
 //! ws_fanout subscribers=1000 updates=400 p50_ms=... p99_ms=... max_ms=... deliveries=400000 missing=0 disconnects=0 ack_p50_ms=... ack_p99_ms=... interval_ms=50
 //! ```
 //!
 //! The workloads run one after the other, each printing one `key=value` line:
 //!
 //! - the floors ([`http::FLOORS`]), 5 s each: the same clients `GET` a path over and over,
-//!   `/health` (HTTP and a read through the sequencer) and `/api/v1/account` (the same with
-//!   the bearer token checked and a JSON answer, as an order has). They write nothing to
-//!   the log, so no order can be answered faster on these cores; `--no-floors` skips them.
+//!   `/health` (HTTP and a read through the sequencer) and `/api/v1/alerts` (the same with
+//!   the bearer token checked and the caller's account read, as for every order). An order
+//!   does all a floor does and more (parse its body, decide it, make it durable, publish
+//!   it), so on the same cores no order can be answered faster; `--no-floors` skips them.
 //! - [`http`]: many keep-alive clients (64 by default), each placing a one-share limit
 //!   order and cancelling its oldest, closed-loop, for 20 s (or a number of orders).
 //!   `orders_per_s` is the rate of requests answered 201/200 (places and cancels alike:
@@ -313,7 +314,7 @@ mod tests {
         ];
         assert_eq!(
             Ratios(&orders, &floors).to_string(),
-            "orders_vs_health=0.250 orders_vs_account=none"
+            "orders_vs_health=0.250 orders_vs_auth=none"
         );
     }
 
@@ -355,7 +356,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            lines[1].starts_with("http_floor name=account path=/api/v1/account requests_per_s="),
+            lines[1].starts_with("http_floor name=auth path=/api/v1/alerts requests_per_s="),
             "{out}"
         );
         assert!(lines[2].starts_with("http orders_per_s="), "{out}");
@@ -367,10 +368,7 @@ mod tests {
             value.parse().expect("a ratio")
         };
         assert!(lines[3].starts_with("http_ratio "), "{out}");
-        for (at, key) in ["orders_vs_health=", "orders_vs_account="]
-            .iter()
-            .enumerate()
-        {
+        for (at, key) in ["orders_vs_health=", "orders_vs_auth="].iter().enumerate() {
             let expected = reports.http.per_s() / reports.floors[at].per_s();
             assert!((ratio(key) - expected).abs() < 0.001, "{key} in {out}");
         }
