@@ -52,7 +52,8 @@ struct Args {
     /// How long the HTTP clients send orders, e.g. `20s` [default: 20s, or 3s with --quick].
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, conflicts_with = "orders")]
     duration: Option<Duration>,
-    /// Send this many HTTP requests in all instead of running for a duration.
+    /// Send this many order requests (places and cancels) in all instead of running for a
+    /// duration; the floors still run for --floor-duration.
     #[arg(long, value_name = "N")]
     orders: Option<u64>,
     /// How long each floor (the same clients getting `/health`, then `/api/v1/alerts`)
