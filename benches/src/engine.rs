@@ -17,6 +17,13 @@ pub trait Engine {
     /// so an engine that cannot find it has diverged and should panic.
     fn apply(&mut self, op: &Op);
 
+    /// Applies a run of consecutive commands, as the server's sequencer hands the engine a
+    /// batch. By default one [`Engine::apply`] after another; an engine that runs a batch
+    /// better than that (exchange-core looks ahead in it) does so here.
+    fn apply_batch(&mut self, ops: &[Op]) {
+        ops.iter().for_each(|op| self.apply(op));
+    }
+
     /// Total quantity traded so far, counted once per fill (not per side).
     fn filled_volume(&self) -> u64;
 

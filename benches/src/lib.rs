@@ -44,7 +44,7 @@ mod testing;
 pub use baseline::{BaselineBook, Placement};
 pub use engine::Engine;
 pub use measure::{measure, Measurement};
-pub use peers::exchange_core::{ExchangeCoreEngine, Setup, Translator};
+pub use peers::exchange_core::{ExchangeCoreEngine, OneByOne, Setup, Translator};
 pub use peers::matchcore::MatchcoreEngine;
 pub use rng::SplitMix64;
 pub use workload::{w1, w2, Op, Side, Workload, LIMITS_PER_WORKLOAD};

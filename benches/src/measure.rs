@@ -3,6 +3,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use exchange_server::server::sequencer::BATCH_COMMANDS_MAX;
+
 use crate::engine::Engine;
 use crate::workload::Op;
 
@@ -20,7 +22,7 @@ pub struct Measurement {
 /// Replays `ops` through a fresh `E` `runs` times and reports the median time per command.
 ///
 /// Building, preparing and dropping each engine are outside the timed region, which
-/// covers exactly the `apply` loop. Every run must report the same filled
+/// covers exactly the `apply_batch` loop. Every run must report the same filled
 /// volume: engines are deterministic, so a difference is a bug, not noise.
 pub fn measure<E: Engine + Default>(ops: &[Op], runs: usize) -> Measurement {
     assert!(runs > 0, "a measurement needs at least one run");
@@ -48,19 +50,20 @@ pub fn measure<E: Engine + Default>(ops: &[Op], runs: usize) -> Measurement {
 struct Run {
     /// The engine's name.
     engine: &'static str,
-    /// Time spent in the `apply` loop.
+    /// Time spent in the `apply_batch` loop.
     elapsed: Duration,
     /// The engine's filled volume at the end.
     filled_volume: u64,
 }
 
-/// Replays every command through a fresh engine, timing only the `apply` loop.
+/// Replays every command through a fresh engine, timing only the `apply_batch` loop. The
+/// commands go in batches as large as the server's sequencer makes them.
 fn time_run<E: Engine + Default>(ops: &[Op]) -> Run {
     let mut engine = E::default();
     engine.prepare(ops);
     let start = Instant::now();
-    for op in ops {
-        engine.apply(black_box(op));
+    for batch in ops.chunks(BATCH_COMMANDS_MAX) {
+        engine.apply_batch(black_box(batch));
     }
     let elapsed = start.elapsed();
     Run {

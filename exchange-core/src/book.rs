@@ -12,6 +12,8 @@
 
 use crate::command::Side;
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
+use crate::ledger::Ledger;
+use crate::lookahead::{touch, Step};
 use crate::money::{Price, Quantity};
 use crate::order_index::OrderIndex;
 use rustc_hash::FxHashMap;
@@ -152,6 +154,37 @@ impl OrderArena {
     /// The slot of a resting order.
     pub(crate) fn slot_of(&self, id: OrderId) -> Option<Slot> {
         self.index.get(id)
+    }
+
+    /// Starts fetching what `step` covers of resting order `id`, if it rests (see
+    /// [`crate::lookahead`]). The steps before it should have been taken a little earlier.
+    pub(crate) fn fetch(&self, id: OrderId, step: Step, ledger: &Ledger) {
+        if step == Step::Index {
+            self.index.fetch(id);
+            return;
+        }
+        let Some(slot) = self.index.get(id) else {
+            return;
+        };
+        let order = self.get(slot);
+        if step == Step::Order {
+            touch(order);
+            return;
+        }
+        for neighbour in [order.level_prev, order.level_next] {
+            if neighbour != NIL {
+                touch(self.get(neighbour));
+            }
+        }
+        // Leaving the account's list reads the order's entry and moves its last one.
+        if let Some(account) = ledger.get(order.account) {
+            if let Some(entry) = account.orders.get(order.account_at()) {
+                touch(entry);
+            }
+            if let Some(&last) = account.orders.last() {
+                touch(self.get(last));
+            }
+        }
     }
 
     /// A resting order by slot.

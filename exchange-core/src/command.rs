@@ -19,6 +19,12 @@ pub struct Command {
     pub action: Action,
 }
 
+impl AsRef<Command> for Command {
+    fn as_ref(&self) -> &Command {
+        self
+    }
+}
+
 impl Command {
     /// A command issued by the operator of the exchange.
     pub const fn operator(action: Action) -> Self {

@@ -49,6 +49,12 @@ pub struct Submission {
     pub command: Command,
 }
 
+impl AsRef<Command> for Submission {
+    fn as_ref(&self) -> &Command {
+        &self.command
+    }
+}
+
 /// What happened to one submitted command: its durable record, or why it was rejected.
 pub type Outcome = Result<Record, Rejection>;
 
@@ -128,16 +134,17 @@ impl<L: EventLog> Journal<L> {
         }
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut records = Vec::with_capacity(batch.len() + 1);
-        for submission in batch {
-            match self.exchange.execute(&submission.command) {
+        let mut last_seq = self.last_seq;
+        self.exchange
+            .execute_all(batch, |submission, outcome| match outcome {
                 Ok(events) => {
                     let entry = Entry::Command {
                         command: submission.command,
                         events: events.into(),
                     };
-                    self.last_seq += 1;
+                    last_seq += 1;
                     let record = Record {
-                        seq: self.last_seq,
+                        seq: last_seq,
                         timestamp_ns: submission.timestamp_ns,
                         entry,
                     };
@@ -146,8 +153,8 @@ impl<L: EventLog> Journal<L> {
                     outcomes.push(Ok(record));
                 }
                 Err(rejection) => outcomes.push(Err(rejection)),
-            }
-        }
+            });
+        self.last_seq = last_seq;
         if let Some(checkpoint) = self.checkpoint_due(batch) {
             records.push(checkpoint);
         }

@@ -103,6 +103,7 @@ mod journal;
 mod ledger;
 pub mod limits;
 pub mod log;
+mod lookahead;
 mod money;
 mod order_index;
 mod rejection;

@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 
 use crate::book::{Slot, NIL};
 use crate::ids::OrderId;
+use crate::lookahead::touch;
 
 /// Bits of an order id that select its entry within a page.
 const PAGE_BITS: u32 = 10;
@@ -63,6 +64,21 @@ impl OrderIndex {
         let page = self.pages.get(at)?.as_deref()?;
         let slot = page.slots[entry];
         (slot != NIL).then_some(slot)
+    }
+
+    /// Starts fetching the entry of `id` into the cache, if its page exists.
+    #[inline]
+    pub(crate) fn fetch(&self, id: OrderId) {
+        let (number, entry) = split(id);
+        let Some(at) = number.checked_sub(self.first) else {
+            return;
+        };
+        let Ok(at) = usize::try_from(at) else {
+            return;
+        };
+        if let Some(Some(page)) = self.pages.get(at) {
+            touch(&page.slots[entry]);
+        }
     }
 
     /// Records that order `id` rests in `slot`.

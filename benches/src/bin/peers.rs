@@ -14,7 +14,8 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use benches::{
-    measure, w1, w2, BaselineBook, ExchangeCoreEngine, MatchcoreEngine, Measurement, Op, Workload,
+    measure, w1, w2, BaselineBook, ExchangeCoreEngine, MatchcoreEngine, Measurement, OneByOne, Op,
+    Workload,
 };
 
 /// The seed `workloads.md` publishes figures for.
@@ -31,6 +32,7 @@ const ENGINES: &[Bench] = &[
     measure::<BaselineBook>,
     measure::<MatchcoreEngine>,
     measure::<ExchangeCoreEngine>,
+    measure::<OneByOne>,
 ];
 
 /// `(engine, baseline)` pairs whose ratio of ns/command is printed.
@@ -38,6 +40,7 @@ const RATIOS: &[(&str, &str)] = &[
     ("matchcore", "btreemap-baseline"),
     ("exchange-core", "btreemap-baseline"),
     ("exchange-core", "matchcore"),
+    ("exchange-core", "exchange-core-one-by-one"),
 ];
 
 /// Printed with every usage error.

@@ -12,7 +12,7 @@
 
 use exchange_core::{
     AccountId, AccountKind, Action, Command, Credits, Exchange, NewOrder, OrderId, OrderRef, Price,
-    Quantity, Side as CoreSide, Symbol, TickerId,
+    Quantity, Rejection, Side as CoreSide, Symbol, TickerId,
 };
 
 use crate::engine::{id_table_len, Engine};
@@ -241,8 +241,24 @@ impl Engine for ExchangeCoreEngine {
         };
         self.executed += 1;
         if let Err(rejection) = self.exchange.execute(&command) {
-            panic!("workload command rejected: {rejection} ({command:?})");
+            rejected(&command, &rejection);
         }
+    }
+
+    /// Runs a prepared batch through [`Exchange::execute_all`], which looks ahead in it;
+    /// without `prepare`, one command after another.
+    fn apply_batch(&mut self, ops: &[Op]) {
+        let end = self.executed + ops.len();
+        let Some(batch) = self.prepared.get(self.executed..end) else {
+            ops.iter().for_each(|op| self.apply(op));
+            return;
+        };
+        self.exchange.execute_all(batch, |command, outcome| {
+            if let Err(rejection) = outcome {
+                rejected(command, &rejection);
+            }
+        });
+        self.executed = end;
     }
 
     fn prepare(&mut self, ops: &[Op]) {
@@ -270,10 +286,39 @@ impl Engine for ExchangeCoreEngine {
     }
 }
 
+/// The same engine given one command at a time, as [`Exchange::execute`] runs them: what
+/// [`Exchange::execute_all`]'s looking ahead gains shows as the ratio of the two.
+#[derive(Default)]
+pub struct OneByOne(ExchangeCoreEngine);
+
+impl Engine for OneByOne {
+    fn name(&self) -> &'static str {
+        "exchange-core-one-by-one"
+    }
+
+    fn apply(&mut self, op: &Op) {
+        self.0.apply(op);
+    }
+
+    fn prepare(&mut self, ops: &[Op]) {
+        self.0.prepare(ops);
+    }
+
+    fn filled_volume(&self) -> u64 {
+        self.0.filled_volume()
+    }
+}
+
+/// Every workload command is accepted; a rejection means the adapter or the engine is wrong.
+fn rejected(command: &Command, rejection: &Rejection) -> ! {
+    panic!("workload command rejected: {rejection} ({command:?})");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing;
+    use exchange_server::server::sequencer::BATCH_COMMANDS_MAX;
 
     #[test]
     fn replaying_w1_reproduces_the_reference_volume() {
@@ -299,6 +344,31 @@ mod tests {
         assert_eq!(
             prepared.exchange.state().state_hash(),
             on_the_fly.exchange.state().state_hash()
+        );
+    }
+
+    #[test]
+    fn a_prepared_batch_runs_as_one_command_after_another_does() {
+        // Deep enough into W2 for the engine to look ahead in its batches.
+        let ops = &testing::w2_seed_42().ops[..300_000];
+        let mut batched = ExchangeCoreEngine::default();
+        batched.prepare(ops);
+        for batch in ops.chunks(BATCH_COMMANDS_MAX) {
+            batched.apply_batch(batch);
+        }
+        let mut one_by_one = OneByOne::default();
+        one_by_one.prepare(ops);
+        one_by_one.apply_batch(ops);
+        let state = batched.exchange.state();
+        assert!(
+            state.orders_resting() > 65_536,
+            "{}",
+            state.orders_resting()
+        );
+        assert_eq!(batched.filled_volume(), one_by_one.filled_volume());
+        assert_eq!(
+            state.state_hash(),
+            one_by_one.0.exchange.state().state_hash()
         );
     }
 
