@@ -17,6 +17,10 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// [`Exchange::execute_all`] looks ahead only while at least this many orders rest: below
+    /// it (4 MiB of orders) the book stays in the caches and the hints cost more than they save.
+    pub const LOOKAHEAD_RESTING_MIN: usize = lookahead::RESTING_MIN;
+
     /// An empty exchange: no accounts, no tickers.
     pub fn new() -> Self {
         Self::default()
@@ -54,7 +58,7 @@ impl Exchange {
         mut outcome: impl FnMut(&T, Result<&[Event], Rejection>),
     ) {
         for (at, item) in batch.iter().enumerate() {
-            if self.state.orders.len() >= lookahead::RESTING_MIN {
+            if self.state.orders.len() >= Self::LOOKAHEAD_RESTING_MIN {
                 for (distance, step) in lookahead::STEPS {
                     if let Some(ahead) = batch.get(at + distance) {
                         lookahead::fetch(&self.state, ahead.as_ref(), step);

@@ -49,7 +49,7 @@ fn a_batch_on_a_deep_book_decides_what_one_command_after_another_decides() {
     batched.state().check_invariants().unwrap();
     // The stream exercised what it is about: a deep book, and cancels that succeed and fail.
     assert!(
-        batched.state().orders_resting() > 65_536,
+        batched.state().orders_resting() > Exchange::LOOKAHEAD_RESTING_MIN,
         "{}",
         batched.state().orders_resting()
     );

@@ -361,7 +361,7 @@ mod tests {
         one_by_one.apply_batch(ops);
         let state = batched.exchange.state();
         assert!(
-            state.orders_resting() > 65_536,
+            state.orders_resting() > Exchange::LOOKAHEAD_RESTING_MIN,
             "{}",
             state.orders_resting()
         );
