@@ -96,6 +96,43 @@ pub(crate) struct OrderArena {
 const _: () = assert!(std::mem::size_of::<RestingOrder>() == 64);
 
 impl OrderArena {
+    /// Makes room for `additional` more resting orders and writes a placeholder into every
+    /// slot of the room, so that the kernel maps its pages now rather than one fault per 64
+    /// orders as the book grows. Slots hold nothing until [`OrderArena::insert`] fills them.
+    ///
+    /// # Panics
+    /// If the arena would then hold more slots than it can address.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let slots = self.slots.len().saturating_add(additional);
+        assert!(
+            slots < NIL as usize,
+            "limit: an arena of {slots} slots does not fit u32"
+        );
+        self.slots.reserve(additional);
+        let placeholder = RestingOrder {
+            id: OrderId(0),
+            account: AccountId(0),
+            ticker: TickerId(0),
+            side: Side::Buy,
+            price: Price(0),
+            remaining: Quantity::ZERO,
+            filled: Quantity::ZERO,
+            has_client_id: false,
+            level_prev: NIL,
+            level_next: NIL,
+            account_at: u32::MAX,
+        };
+        for slot in self.slots.spare_capacity_mut() {
+            slot.write(placeholder.clone());
+        }
+    }
+
+    /// How many orders the arena holds room for without growing.
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.slots.capacity()
+    }
+
     /// Stores an order, with its client order id if it has one, and indexes it by id.
     pub(crate) fn insert(
         &mut self,

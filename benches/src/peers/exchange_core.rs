@@ -261,9 +261,13 @@ impl Engine for ExchangeCoreEngine {
         self.executed = end;
     }
 
+    /// Also reserves room in the engine for every order of the stream to rest
+    /// ([`Exchange::reserve_orders`]), as an embedder that knows its peak would.
     fn prepare(&mut self, ops: &[Op]) {
         assert_eq!(self.executed, 0, "prepare comes before the first command");
         self.translator.prepare(id_table_len(ops));
+        let limits = ops.iter().filter(|op| matches!(op, Op::Limit { .. }));
+        self.exchange.reserve_orders(limits.count());
         let mut next_order_id = self.exchange.state().next_order_id();
         self.prepared = ops
             .iter()
