@@ -18,8 +18,9 @@ pub struct Exchange {
 
 impl Exchange {
     /// [`Exchange::execute_all`] looks ahead only while at least this many orders rest: below
-    /// it (4 MiB of orders) the book stays in the caches and the hints cost more than they save.
-    pub const LOOKAHEAD_RESTING_MIN: usize = lookahead::RESTING_MIN;
+    /// it (4 MiB of orders, this machine's L2 cache per core) the book stays in the caches
+    /// and the hints cost more than they save (about 12 ns/command on W1).
+    pub const LOOKAHEAD_RESTING_MIN: usize = 65_536;
 
     /// An empty exchange: no accounts, no tickers.
     pub fn new() -> Self {

@@ -17,10 +17,6 @@ use crate::command::{Action, Command, OrderRef};
 use crate::ids::OrderId;
 use crate::state::State;
 
-/// Below this many resting orders (4 MiB of them, this machine's L2 cache per core), the
-/// book stays in the caches and looking ahead costs more than it saves.
-pub(crate) const RESTING_MIN: usize = 65_536;
-
 /// One dependent step of fetching what a command will read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
