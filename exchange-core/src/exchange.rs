@@ -49,7 +49,7 @@ impl Exchange {
     /// Executes each command of `batch` in order, exactly as [`Exchange::execute`] would one
     /// after another, and hands each item and its outcome to `outcome`.
     ///
-    /// While one command runs, the cancels and amendments a few places behind it in the batch
+    /// While one command runs, the cancels and amendments further on in the batch
     /// have their orders fetched into the cache, so that in a deep book their cache misses
     /// overlap rather than follow one another (see the `lookahead` module). This only reads
     /// the state, so the events are the same as one by one; only the time differs.
@@ -60,6 +60,9 @@ impl Exchange {
     ) {
         for (at, item) in batch.iter().enumerate() {
             if self.state.orders.len() >= Self::LOOKAHEAD_RESTING_MIN {
+                if let Some(ahead) = batch.get(at + lookahead::COMMAND_DISTANCE) {
+                    lookahead::touch(ahead.as_ref());
+                }
                 for (distance, step) in lookahead::STEPS {
                     if let Some(ahead) = batch.get(at + distance) {
                         lookahead::fetch(&self.state, ahead.as_ref(), step);
