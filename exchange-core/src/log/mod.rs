@@ -8,6 +8,8 @@
 mod memory;
 mod record;
 #[cfg(feature = "sled")]
+mod seal;
+#[cfg(feature = "sled")]
 pub(crate) mod sled;
 
 #[cfg(feature = "sled")]
@@ -45,6 +47,24 @@ pub enum LogError {
     /// No snapshot was stored at this sequence number.
     #[error("no snapshot at record {0}")]
     NoSnapshot(Seq),
+    /// The log opened shorter than it was known to be durable: records it acknowledged are
+    /// gone (damaged or deleted storage). Nothing may be appended to it.
+    #[error(
+        "the log ends at record {found}, but records up to {sealed} were durable: \
+         it lost records to damaged or deleted storage; restore it from a backup"
+    )]
+    Truncated {
+        /// The last record known to be durable.
+        sealed: Seq,
+        /// The last record the log holds now.
+        found: Seq,
+    },
+    /// Another process (a running server, another tool) has the log open.
+    #[error(
+        "the log in {0} is in use by another process (a running server or another \
+         exchange tool); stop it first"
+    )]
+    InUse(std::path::PathBuf),
 }
 
 /// Storage for records and snapshots.

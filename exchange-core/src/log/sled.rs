@@ -22,6 +22,7 @@
 //! data file and `fsync`s every blob file not yet synced and the blob directory. That makes
 //! an acknowledged record survive a power loss, not just a killed process.
 
+use super::seal::{self, SEAL_EVERY_RECORDS};
 use super::{
     check_sequence, decode_front, encode_after, EventLog, LogError, Record, Seq, Snapshot,
 };
@@ -78,11 +79,24 @@ pub struct SledLog {
     blobs: PathBuf,
     /// Blob files already made durable.
     blobs_synced: BTreeSet<OsString>,
+    /// The log's directory, where its seal is (see the `seal` module).
+    dir: PathBuf,
+    /// The last record sealed as durable.
+    sealed: Seq,
+    /// The last record made durable by a sync, sealed or not.
+    synced: Seq,
 }
 
 impl From<::sled::Error> for LogError {
+    /// Damage sled finds while reading is damage to the log, not a failing disk.
     fn from(error: ::sled::Error) -> Self {
-        LogError::Storage(Box::new(error))
+        match error {
+            ::sled::Error::Corruption { at, .. } => LogError::Corrupt(format!(
+                "the storage engine found damaged data (at {})",
+                at.map_or("an unknown place".to_owned(), |at| format!("{at:?}"))
+            )),
+            error => LogError::Storage(Box::new(error)),
+        }
     }
 }
 
@@ -98,25 +112,24 @@ impl SledLog {
     }
 
     fn open_with(dir: &Path, create: Create) -> Result<Self, LogError> {
-        if create == Create::Never && !dir.join("conf").is_file() {
+        let created = dir.join("conf").is_file();
+        if create == Create::Never && !created {
             let message = format!("{} holds no event log", dir.display());
             return Err(LogError::Storage(message.into()));
         }
-        // No background flusher: durability comes from explicit syncs, and the flusher
-        // thread would keep the directory locked for a moment after the log is dropped.
-        let db = open_locked(dir)?;
+        let data_path = dir.join("db");
+        if created && !data_path.is_file() {
+            let message = format!(
+                "{} is missing: the log's records are gone",
+                data_path.display()
+            );
+            return Err(LogError::Corrupt(message));
+        }
+        let sealed = seal::read(dir)?;
+        let db = open_sled(dir)?;
         let records = db.open_tree("records")?;
         let snapshots = db.open_tree("snapshots")?;
         let meta = db.open_tree("meta")?;
-        let stored = match meta.get(VERSION_KEY)? {
-            Some(stored) => Some(check_version(&stored)?),
-            None if records.is_empty() => None,
-            None => return Err(LogError::Corrupt("records without a format version".into())),
-        };
-        if create == Create::IfMissing && stored != Some(SLED_LAYOUT_VERSION) {
-            meta.insert(VERSION_KEY, &SLED_LAYOUT_VERSION.to_le_bytes())?;
-            db.flush()?;
-        }
         let (last_seq, open_chunk) = match records.last()? {
             Some((key, value)) => {
                 let chunk = decode_chunk(&key, &value)?;
@@ -129,7 +142,22 @@ impl SledLog {
             }
             None => (0, None),
         };
-        let data_file = File::open(dir.join("db")).map_err(storage)?;
+        if last_seq < sealed {
+            return Err(LogError::Truncated {
+                sealed,
+                found: last_seq,
+            });
+        }
+        let stored = match meta.get(VERSION_KEY)? {
+            Some(stored) => Some(check_version(&stored)?),
+            None if records.is_empty() => None,
+            None => return Err(LogError::Corrupt("records without a format version".into())),
+        };
+        if create == Create::IfMissing && stored != Some(SLED_LAYOUT_VERSION) {
+            meta.insert(VERSION_KEY, &SLED_LAYOUT_VERSION.to_le_bytes())?;
+            db.flush()?;
+        }
+        let data_file = File::open(data_path).map_err(storage)?;
         let mut log = Self {
             db,
             records,
@@ -139,16 +167,32 @@ impl SledLog {
             data_file,
             blobs: dir.join("blobs"),
             blobs_synced: BTreeSet::new(),
+            dir: dir.to_owned(),
+            sealed,
+            synced: 0,
         };
         log.flush_and_sync()?;
         Ok(log)
     }
 
     /// Flushes sled, then makes its data file and any new blob files durable.
+    /// Every [`SEAL_EVERY_RECORDS`] records made durable, it seals the log again.
     fn flush_and_sync(&mut self) -> Result<(), LogError> {
         self.db.flush()?;
         self.data_file.sync_data().map_err(storage)?;
-        self.sync_new_blobs().map_err(storage)
+        self.sync_new_blobs().map_err(storage)?;
+        self.synced = self.last_seq;
+        if self.synced >= self.sealed.saturating_add(SEAL_EVERY_RECORDS) {
+            self.seal().map_err(storage)?;
+        }
+        Ok(())
+    }
+
+    /// Seals the log at its last durable record.
+    fn seal(&mut self) -> std::io::Result<()> {
+        seal::write(&self.dir, self.synced)?;
+        self.sealed = self.synced;
+        Ok(())
     }
 
     /// Fsyncs every blob file not synced before, then the blob directory.
@@ -219,6 +263,7 @@ fn read_records(tree: &::sled::Tree, from: Seq) -> Records {
         chunks,
         chunk: Vec::new().into_iter(),
         from,
+        next: from.max(1),
         failed,
         done: false,
     }
@@ -231,6 +276,9 @@ struct Records {
     chunk: std::vec::IntoIter<Record>,
     /// Records before this one are skipped.
     from: Seq,
+    /// The sequence number the next record must have: a chunk that sled lost to damage
+    /// leaves a gap, which is an error rather than a shorter history.
+    next: Seq,
     /// An error found before the first chunk was read, to report first.
     failed: Option<LogError>,
     done: bool,
@@ -246,6 +294,15 @@ impl Iterator for Records {
         }
         loop {
             if let Some(record) = self.chunk.find(|record| record.seq >= self.from) {
+                if record.seq != self.next {
+                    self.done = true;
+                    self.chunk = Vec::new().into_iter();
+                    return Some(Err(LogError::Corrupt(format!(
+                        "record {} is missing: the next stored record is {}",
+                        self.next, record.seq
+                    ))));
+                }
+                self.next += 1;
                 return Some(Ok(record));
             }
             if self.done {
@@ -463,6 +520,45 @@ const LOCK_ATTEMPTS_MAX: u32 = 100;
 /// The pause between two attempts to take the lock.
 const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
+/// Seals what is durable when the log is closed, so that a later open notices any record
+/// lost since. A failure only leaves the previous seal, which still holds.
+impl Drop for SledLog {
+    fn drop(&mut self) {
+        if self.synced > self.sealed {
+            let _ = self.seal();
+        }
+    }
+}
+
+/// Opens sled in `dir` for a [`SledLog`], with errors that say what went wrong: the log in
+/// use by another process, or damage that sled found or panicked on while recovering.
+fn open_sled(dir: &Path) -> Result<::sled::Db, LogError> {
+    match std::panic::catch_unwind(|| open_locked(dir)) {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(::sled::Error::Io(error))) if is_lock_error(&error) => {
+            Err(LogError::InUse(dir.to_owned()))
+        }
+        Ok(Err(error)) => Err(error.into()),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|text| text.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(LogError::Corrupt(format!(
+                "the storage engine failed on damaged data while recovering the log in {} \
+                 ({message})",
+                dir.display()
+            )))
+        }
+    }
+}
+
+/// Whether sled failed to open because another handle holds the directory's lock.
+fn is_lock_error(error: &std::io::Error) -> bool {
+    error.to_string().contains("could not acquire lock")
+}
+
 /// Opens sled in `dir`, retrying while its lock is still held (see [`LOCK_ATTEMPTS_MAX`]).
 pub(crate) fn open_locked(dir: &Path) -> Result<::sled::Db, ::sled::Error> {
     let mut attempts = 1;
@@ -470,8 +566,7 @@ pub(crate) fn open_locked(dir: &Path) -> Result<::sled::Db, ::sled::Error> {
         let opened = ::sled::Config::new().path(dir).flush_every_ms(None).open();
         match opened {
             Err(::sled::Error::Io(error))
-                if error.to_string().contains("could not acquire lock")
-                    && attempts < LOCK_ATTEMPTS_MAX =>
+                if is_lock_error(&error) && attempts < LOCK_ATTEMPTS_MAX =>
             {
                 attempts += 1;
                 std::thread::sleep(LOCK_RETRY_PAUSE);
@@ -680,5 +775,147 @@ mod tests {
         assert!(past_the_end.is_empty());
         let read: Vec<Record> = log.read_from(1).map(Result::unwrap).collect();
         assert_eq!(read, [checkpoint(1), checkpoint(2), checkpoint(3)]);
+    }
+
+    /// A log of `records` checkpoints, appended `per_sync` at a time and closed.
+    fn closed_log(dir: &Path, records: Seq, per_sync: Seq) {
+        let mut log = SledLog::open(dir).unwrap();
+        let mut next = 1;
+        while next <= records {
+            let last = records.min(next + per_sync - 1);
+            let batch: Vec<Record> = (next..=last).map(checkpoint).collect();
+            log.append(&batch).unwrap();
+            log.sync().unwrap();
+            next = last + 1;
+        }
+    }
+
+    #[test]
+    fn a_log_is_sealed_every_so_many_durable_records_and_when_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = SledLog::open(dir.path()).unwrap();
+        let batch: Vec<Record> = (1..=SEAL_EVERY_RECORDS - 1).map(checkpoint).collect();
+        log.append(&batch).unwrap();
+        log.sync().unwrap();
+        assert_eq!(seal::read(dir.path()).unwrap(), 0, "not yet due");
+        log.append(&[checkpoint(SEAL_EVERY_RECORDS)]).unwrap();
+        assert_eq!(
+            seal::read(dir.path()).unwrap(),
+            0,
+            "appended is not durable"
+        );
+        log.sync().unwrap();
+        assert_eq!(seal::read(dir.path()).unwrap(), SEAL_EVERY_RECORDS);
+        log.append(&[checkpoint(SEAL_EVERY_RECORDS + 1)]).unwrap();
+        log.sync().unwrap();
+        log.append(&[checkpoint(SEAL_EVERY_RECORDS + 2)]).unwrap();
+        drop(log);
+        assert_eq!(
+            seal::read(dir.path()).unwrap(),
+            SEAL_EVERY_RECORDS + 1,
+            "closing seals what was synced, not what was only appended"
+        );
+    }
+
+    #[test]
+    fn a_log_that_lost_sealed_records_refuses_to_open() {
+        let dir = tempfile::tempdir().unwrap();
+        closed_log(dir.path(), 300, 100);
+        assert_eq!(seal::read(dir.path()).unwrap(), 300);
+        // Storage damage that sled takes for a torn tail: the last chunks vanish.
+        let db = open_locked(dir.path()).unwrap();
+        let records = db.open_tree("records").unwrap();
+        let (last, _) = chunk_holding(&records, 300).unwrap().unwrap();
+        records.remove(last).unwrap();
+        db.flush().unwrap();
+        drop((records, db));
+
+        for opened in [
+            SledLog::open(dir.path()),
+            SledLog::open_existing(dir.path()),
+        ] {
+            match opened {
+                Err(LogError::Truncated { sealed, found }) => {
+                    assert_eq!(sealed, 300);
+                    assert!(found < 300, "{found}");
+                }
+                Err(other) => panic!("expected a truncated log, got {other}"),
+                Ok(_) => panic!("a log that lost records opened"),
+            }
+        }
+        assert_eq!(
+            seal::read(dir.path()).unwrap(),
+            300,
+            "refusing changes no seal"
+        );
+    }
+
+    #[test]
+    fn a_chunk_lost_from_the_middle_of_a_log_is_a_gap_that_reading_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        closed_log(dir.path(), 300, 100);
+        let db = open_locked(dir.path()).unwrap();
+        let records = db.open_tree("records").unwrap();
+        let (middle, _) = chunk_holding(&records, 150).unwrap().unwrap();
+        let first_lost = seq_of(&middle).unwrap();
+        records.remove(middle).unwrap();
+        db.flush().unwrap();
+        drop((records, db));
+
+        let log = SledLog::open_existing(dir.path()).unwrap();
+        assert_eq!(log.last_seq(), 300, "the log still ends where it did");
+        for from in [1, first_lost - 1] {
+            let read: Vec<Result<Record, LogError>> = log.read_from(from).collect();
+            let (last, readable) = read.split_last().unwrap();
+            assert_eq!(readable.len() as Seq, first_lost - from, "from {from}");
+            match last {
+                Err(LogError::Corrupt(message)) => {
+                    assert!(message.starts_with(&format!("record {first_lost} is missing")))
+                }
+                other => panic!("expected the gap to be reported, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_log_whose_data_file_is_cut_short_or_missing_refuses_to_open() {
+        let dir = tempfile::tempdir().unwrap();
+        closed_log(dir.path(), 2_000, 50);
+        let data = dir.path().join("db");
+        let length = std::fs::metadata(&data).unwrap().len();
+        let file = std::fs::OpenOptions::new().write(true).open(&data).unwrap();
+        file.set_len(length / 2).unwrap();
+        drop(file);
+        match SledLog::open_existing(dir.path()) {
+            Err(LogError::Truncated { .. } | LogError::Corrupt(_)) => {}
+            Err(other) => panic!("expected damage to be reported, got {other}"),
+            Ok(log) => panic!("opened with {} of 2000 records", log.last_seq()),
+        }
+
+        std::fs::remove_file(&data).unwrap();
+        for opened in [
+            SledLog::open(dir.path()),
+            SledLog::open_existing(dir.path()),
+        ] {
+            match opened {
+                Err(LogError::Corrupt(message)) => assert!(message.contains("is missing")),
+                Err(other) => panic!("expected a missing data file, got {other}"),
+                Ok(_) => panic!("a log without its data file opened"),
+            }
+        }
+        assert!(!data.exists(), "refusing creates no empty log in its place");
+    }
+
+    #[test]
+    fn a_log_open_in_another_handle_is_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let _open = SledLog::open(dir.path()).unwrap();
+        match SledLog::open_existing(dir.path()) {
+            Err(error @ LogError::InUse(_)) => {
+                assert!(error.to_string().contains("in use by another process"))
+            }
+            Err(other) => panic!("expected the log to be in use, got {other}"),
+            Ok(_) => panic!("opened twice"),
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! The audit: replay a whole log and prove it is what the engine would have written.
 //!
 //! For every record, in order, the audit checks:
-//! 1. its sequence number is the next one (the log starts at 1 and has no gap);
+//! 1. its sequence number is the next one (the log starts at 1 and has no gap), and its
+//!    timestamp is not before the previous record's;
 //! 2. a command record: [`decide`] on the state *before* the record accepts the logged
 //!    command and returns exactly the logged events (compared before anything is applied,
 //!    so a tampered record is reported rather than panicking inside [`evolve`]); the events
@@ -86,11 +87,12 @@ impl From<Violation> for Stop {
 /// to its content, so a violation.
 fn classify(error: LogError, violation: impl FnOnce(LogError) -> Violation) -> Stop {
     match error {
-        LogError::Storage(_) => Stop::Failed(error),
+        LogError::Storage(_) | LogError::InUse(_) => Stop::Failed(error),
         LogError::UnknownVersion { .. }
         | LogError::Corrupt(_)
         | LogError::OutOfOrder { .. }
-        | LogError::NoSnapshot(_) => Stop::Found(violation(error)),
+        | LogError::NoSnapshot(_)
+        | LogError::Truncated { .. } => Stop::Found(violation(error)),
     }
 }
 
@@ -99,6 +101,8 @@ struct Auditor {
     state: State,
     /// The sequence number the next record must have.
     next: Seq,
+    /// The previous record's timestamp, which the next one may not precede.
+    last_timestamp_ns: u64,
     /// Stored snapshots not yet verified, newest first (so the next one is last).
     snapshots: Vec<Seq>,
     commands: u64,
@@ -115,6 +119,7 @@ impl Auditor {
         Self {
             state: State::default(),
             next: 1,
+            last_timestamp_ns: 0,
             snapshots: snapshots_newest_first,
             commands: 0,
             checkpoints: 0,
@@ -147,6 +152,13 @@ impl Auditor {
         if record.seq != seq {
             return Err(at(Problem::OutOfSequence { found: record.seq }));
         }
+        if record.timestamp_ns < self.last_timestamp_ns {
+            return Err(at(Problem::TimeWentBack {
+                previous_ns: self.last_timestamp_ns,
+                found_ns: record.timestamp_ns,
+            }));
+        }
+        self.last_timestamp_ns = record.timestamp_ns;
         match &record.entry {
             Entry::Command { command, events } => self.redecide(command, events).map_err(at)?,
             Entry::Checkpoint { state_hash } => self.checkpoint(*state_hash).map_err(at)?,
