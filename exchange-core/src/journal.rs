@@ -8,6 +8,10 @@
 //! 4. only then are the outcomes returned, so nothing is acknowledged before it is durable;
 //! 5. a snapshot is written if one is due.
 //!
+//! A record's timestamp is its submission's, or the previous record's if that is later:
+//! timestamps in the log never go backwards, even when the clock that stamps submissions
+//! steps back (or a restart brings a clock that is behind).
+//!
 //! If appending or syncing fails, the in-memory state is ahead of the log: the journal
 //! refuses every later batch with [`JournalError::Failed`], and the caller recovers by
 //! opening it again from the log.
@@ -93,6 +97,8 @@ pub struct Journal<L: EventLog> {
     exchange: Exchange,
     config: JournalConfig,
     last_seq: Seq,
+    /// The last record's timestamp: no later record is stamped before it.
+    last_timestamp_ns: u64,
     last_checkpoint: Seq,
     last_snapshot: Seq,
     failed: bool,
@@ -114,11 +120,16 @@ impl<L: EventLog> Journal<L> {
             last_seq = record.seq;
             recovery.replayed += 1;
         }
+        let last_timestamp_ns = match log.read_from(last_seq.max(1)).next() {
+            Some(last) => last?.timestamp_ns,
+            None => 0,
+        };
         let journal = Self {
             log,
             exchange: Exchange::from_state(state),
             config,
             last_seq,
+            last_timestamp_ns,
             last_checkpoint: last_seq,
             last_snapshot: from,
             failed: false,
@@ -135,6 +146,7 @@ impl<L: EventLog> Journal<L> {
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut records = Vec::with_capacity(batch.len() + 1);
         let mut last_seq = self.last_seq;
+        let mut last_timestamp_ns = self.last_timestamp_ns;
         self.exchange
             .execute_all(batch, |submission, outcome| match outcome {
                 Ok(events) => {
@@ -143,9 +155,10 @@ impl<L: EventLog> Journal<L> {
                         events: events.into(),
                     };
                     last_seq += 1;
+                    last_timestamp_ns = last_timestamp_ns.max(submission.timestamp_ns);
                     let record = Record {
                         seq: last_seq,
-                        timestamp_ns: submission.timestamp_ns,
+                        timestamp_ns: last_timestamp_ns,
                         entry,
                     };
                     // The log and the caller share the record's events.
@@ -155,7 +168,8 @@ impl<L: EventLog> Journal<L> {
                 Err(rejection) => outcomes.push(Err(rejection)),
             });
         self.last_seq = last_seq;
-        if let Some(checkpoint) = self.checkpoint_due(batch) {
+        self.last_timestamp_ns = last_timestamp_ns;
+        if let Some(checkpoint) = self.checkpoint_due() {
             records.push(checkpoint);
         }
         self.commit(&records)?;
@@ -167,13 +181,14 @@ impl<L: EventLog> Journal<L> {
         Ok(outcomes)
     }
 
-    /// A checkpoint record after the batch's records, if one is due.
-    fn checkpoint_due(&mut self, batch: &[Submission]) -> Option<Record> {
+    /// A checkpoint record after the batch's records, if one is due, stamped with the last
+    /// record's time.
+    fn checkpoint_due(&mut self) -> Option<Record> {
         let every = self.config.checkpoint_every;
         if every == 0 || self.last_seq - self.last_checkpoint < every {
             return None;
         }
-        let timestamp_ns = batch.last().map_or(0, |s| s.timestamp_ns);
+        let timestamp_ns = self.last_timestamp_ns;
         self.last_seq += 1;
         self.last_checkpoint = self.last_seq;
         let state_hash = self.exchange.state().state_hash();

@@ -236,3 +236,33 @@ fn out_of_order_appends_are_refused() {
         other => panic!("expected OutOfOrder, got {other:?}"),
     }
 }
+
+#[test]
+fn timestamps_never_go_backwards_even_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = Command::operator(Action::CreateAccount {
+        kind: AccountKind::Standard,
+    });
+    let stamps = |journal: &Journal<SledLog>| -> Vec<u64> {
+        let records = journal.log().read_from(1).map(Result::unwrap);
+        records.map(|record| record.timestamp_ns).collect()
+    };
+    let config = JournalConfig::default();
+    let (mut journal, _) = Journal::open(SledLog::open(dir.path()).unwrap(), config).unwrap();
+    // The clock steps back in the middle of a batch.
+    let outcomes = journal
+        .submit(&[at(100, create), at(50, create), at(120, create)])
+        .unwrap();
+    let stamped: Vec<u64> = outcomes
+        .iter()
+        .map(|outcome| outcome.as_ref().unwrap().timestamp_ns)
+        .collect();
+    assert_eq!(stamped, [100, 100, 120], "what the caller is told");
+    assert_eq!(stamps(&journal), [100, 100, 120], "what the log holds");
+    drop(journal);
+
+    // After a restart with a clock that is behind.
+    let (mut journal, _) = Journal::open(SledLog::open(dir.path()).unwrap(), config).unwrap();
+    journal.submit(&[at(7, create), at(130, create)]).unwrap();
+    assert_eq!(stamps(&journal), [100, 100, 120, 120, 130]);
+}

@@ -103,6 +103,27 @@ fn a_changed_checkpoint_hash_fails_the_audit_at_its_record() {
 }
 
 #[test]
+fn a_record_stamped_before_the_one_before_it_fails_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), 5, 2_000);
+    let seq = 1_000;
+    let previous_ns = records(dir.path())[seq as usize - 2].timestamp_ns;
+    tamper_record(dir.path(), seq, |record| record.timestamp_ns = previous_ns - 1);
+    let output = exchange(&["audit", arg(dir.path())]);
+    assert_eq!(output.status.code(), Some(1));
+    let expected = format!(
+        "audit: record {seq}: stamped {} ns after the epoch, before the previous record's \
+         {previous_ns}",
+        previous_ns - 1
+    );
+    assert!(
+        stderr(&output).starts_with(&expected),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn a_damaged_snapshot_fails_the_audit_and_is_refused_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), 4, GENERATED_COMMANDS);

@@ -23,6 +23,13 @@ pub enum Problem {
         /// The sequence number found.
         found: Seq,
     },
+    /// The record is stamped earlier than the record before it: the journal never does that.
+    TimeWentBack {
+        /// The previous record's timestamp, in nanoseconds since the Unix epoch.
+        previous_ns: u64,
+        /// This record's.
+        found_ns: u64,
+    },
     /// The logged command is rejected when decided again on the state before it.
     Rejected(Rejection),
     /// The logged command decides to other events than the ones logged.
@@ -75,6 +82,7 @@ impl Problem {
             | Problem::SnapshotPastEnd { .. } => true,
             Problem::Unreadable(_)
             | Problem::OutOfSequence { .. }
+            | Problem::TimeWentBack { .. }
             | Problem::Rejected(_)
             | Problem::EventsDiffer { .. }
             | Problem::CheckpointMismatch { .. }
@@ -99,6 +107,14 @@ impl fmt::Display for Problem {
         match self {
             Problem::Unreadable(error) => write!(f, "unreadable: {error}"),
             Problem::OutOfSequence { found } => write!(f, "found record {found} in its place"),
+            Problem::TimeWentBack {
+                previous_ns,
+                found_ns,
+            } => write!(
+                f,
+                "stamped {found_ns} ns after the epoch, before the previous record's \
+                 {previous_ns}"
+            ),
             Problem::Rejected(rejection) => write!(
                 f,
                 "logged command is rejected when re-decided: {rejection} ({})",

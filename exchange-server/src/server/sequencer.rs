@@ -190,7 +190,6 @@ impl Sequencer {
             metrics,
             publish,
             failed: Arc::clone(&failed),
-            last_timestamp_ns: 0,
         };
         let sequencer = std::thread::Builder::new()
             .name("sequencer".into())
@@ -231,8 +230,6 @@ struct Worker<L: EventLog> {
     publish: SyncSender<Published>,
     durable: watch::Sender<Seq>,
     failed: Arc<AtomicBool>,
-    /// Timestamps never go backwards, even if the wall clock does.
-    last_timestamp_ns: u64,
 }
 
 impl<L: EventLog> Worker<L> {
@@ -258,7 +255,7 @@ impl<L: EventLog> Worker<L> {
         let mut submissions = Vec::new();
         let mut answers = Vec::new();
         let mut reads = Vec::new();
-        let timestamp_ns = self.timestamp_ns();
+        let timestamp_ns = now_ns();
         for request in requests.drain(..) {
             match request {
                 Request::Command { command, answer } => {
@@ -360,17 +357,16 @@ impl<L: EventLog> Worker<L> {
             tracing::error!("the publisher thread is gone; live data stops");
         }
     }
+}
 
-    /// Now, in nanoseconds since the Unix epoch, never before the previous timestamp.
-    fn timestamp_ns(&mut self) -> u64 {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| {
-                u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
-            });
-        self.last_timestamp_ns = self.last_timestamp_ns.max(now);
-        self.last_timestamp_ns
-    }
+/// Now, in nanoseconds since the Unix epoch. The journal stamps a record no earlier than
+/// the one before it, should the clock step back.
+fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+        })
 }
 
 #[cfg(test)]
