@@ -195,6 +195,18 @@ fn value_traders_hold_the_price_near_their_value() {
     assert!(low < 900 || high > 1_100, "without them: {low}-{high}");
 }
 
+/// An output directory whose `log` is not a simulation's (no report beside it) may be a
+/// real exchange's data: preparing it refuses, and deletes nothing.
+#[test]
+fn preparing_an_output_directory_never_deletes_a_log_no_simulation_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join(sim::LOG_DIR);
+    drop(SledLog::open(&log).unwrap());
+    let error = sim::prepare_output(dir.path()).unwrap_err().to_string();
+    assert!(error.contains("no simulation wrote"), "{error}");
+    assert!(log.join("conf").is_file(), "the log is still there");
+}
+
 /// A short run's output directory, as `simulate` writes it: the sled log passes the
 /// exchange's own audit, and the report and charts are deterministic.
 #[test]

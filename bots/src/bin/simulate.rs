@@ -27,8 +27,9 @@ struct Args {
     /// Seeds every random number of the run.
     #[arg(long, default_value_t = 7)]
     seed: u64,
-    /// Virtual time to simulate (`90s`, `30m`, `6h`).
-    #[arg(long, default_value = "6h", value_parser = humantime::parse_duration)]
+    /// Virtual time to simulate (`90s`, `30m`, `6h`), from one minute (the report's unit)
+    /// to seven days (the whole log is kept in memory until it is written).
+    #[arg(long, default_value = "6h", value_parser = parse_duration)]
     duration: Duration,
     /// Which population trades.
     #[arg(long, default_value = "default", value_parser = Population::NAMES)]
@@ -49,9 +50,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// The shortest run: the report counts whole minutes.
+const DURATION_MIN: Duration = Duration::from_secs(60);
+
+/// The longest run: a week of the default population logs about 4.4 million records, all
+/// held in memory until the run ends.
+const DURATION_MAX: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// A `--duration` within [`DURATION_MIN`] and [`DURATION_MAX`].
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|error| error.to_string())?;
+    if !(DURATION_MIN..=DURATION_MAX).contains(&duration) {
+        return Err(format!(
+            "a run lasts from {} to {}",
+            humantime::format_duration(DURATION_MIN),
+            humantime::format_duration(DURATION_MAX)
+        ));
+    }
+    Ok(duration)
+}
+
 fn run(args: &Args) -> Result<(), sim::SimError> {
     let population = Population::named(&args.population).expect("clap checked the name");
-    let duration_ms = u64::try_from(args.duration.as_millis()).unwrap_or(u64::MAX);
+    let duration_ms = u64::try_from(args.duration.as_millis()).expect("at most seven days");
     let out = args
         .out
         .clone()
@@ -95,3 +116,20 @@ fn run(args: &Args) -> Result<(), sim::SimError> {
 /// the simulation's time, measured on the default population).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duration_is_between_a_minute_and_a_week() {
+        assert_eq!(parse_duration("1m"), Ok(DURATION_MIN));
+        assert_eq!(parse_duration("7days"), Ok(DURATION_MAX));
+        assert_eq!(parse_duration("6h"), Ok(Duration::from_secs(6 * 3600)));
+        for refused in ["0s", "59s", "7days 1s", "100000000h"] {
+            let error = parse_duration(refused).unwrap_err();
+            assert!(error.contains("from 1m to 7days"), "{refused}: {error}");
+        }
+        assert!(parse_duration("soon").is_err());
+    }
+}
