@@ -108,7 +108,9 @@ fn a_record_stamped_before_the_one_before_it_fails_the_audit() {
     generate(dir.path(), 5, 2_000);
     let seq = 1_000;
     let previous_ns = records(dir.path())[seq as usize - 2].timestamp_ns;
-    tamper_record(dir.path(), seq, |record| record.timestamp_ns = previous_ns - 1);
+    tamper_record(dir.path(), seq, |record| {
+        record.timestamp_ns = previous_ns - 1
+    });
     let output = exchange(&["audit", arg(dir.path())]);
     assert_eq!(output.status.code(), Some(1));
     let expected = format!(

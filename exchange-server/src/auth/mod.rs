@@ -80,5 +80,5 @@ pub use password::{check_password_policy, hash_password, verify_password};
 pub use secret::Secret;
 pub use sessions::SessionInfo;
 pub use store::AuthStore;
-pub use tokens::TokenInfo;
+pub use tokens::{check_token_name, TokenInfo};
 pub use user::User;

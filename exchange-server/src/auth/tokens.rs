@@ -35,8 +35,9 @@ fn index_key(account: AccountId, id: u64) -> [u8; 12] {
 }
 
 /// The trimmed name, if it has 1 to [`TOKEN_NAME_CHARS_MAX`] characters and no control
-/// characters.
-fn check_token_name(name: &str) -> Result<&str, AuthError> {
+/// characters, else [`AuthError::InvalidTokenName`]. Callers that must not act on a name
+/// that will be refused check it first.
+pub fn check_token_name(name: &str) -> Result<&str, AuthError> {
     let name = name.trim();
     let chars = name.chars().count();
     if chars == 0 || chars > TOKEN_NAME_CHARS_MAX || name.chars().any(char::is_control) {

@@ -26,6 +26,40 @@ async fn signup_logs_in_and_logout_ends_the_session() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signup_the_credit_limit_refuses_opens_no_account() {
+    let server = TestServer::start().await;
+    server.user("ann@example.com").await;
+    let admin = server.admin().await;
+    // Deposit the largest amounts that still fit, until the exchange is at its limit.
+    let mut amount = exchange_core::limits::CREDITS_TOTAL_MAX;
+    while amount > 0 {
+        let deposit = json!({"email": "ann@example.com", "amount": amount});
+        let (status, _) = admin.post("/api/v1/admin/deposits", deposit).await;
+        if !status.is_success() {
+            amount /= 2;
+        }
+    }
+    let (_, feed) = server.client().get("/api/v1/activity?limit=1").await;
+    let last_seq = &feed[0]["seq"];
+
+    let credentials = json!({"email": "bob@example.com", "password": "password123"});
+    let client = server.client();
+    let (status, body) = client
+        .post("/api/v1/auth/signup", credentials.clone())
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("overflow"))
+    );
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("cannot fund a new account"), "{message}");
+    let (_, feed) = server.client().get("/api/v1/activity?limit=1").await;
+    assert_eq!(&feed[0]["seq"], last_seq, "nothing was logged: {feed}");
+    let (status, _) = client.post("/api/v1/auth/login", credentials).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_checks_the_password_and_duplicates_are_refused() {
     let server = TestServer::start().await;
     server.user("bob@example.com").await;

@@ -178,6 +178,22 @@ async fn transfers_alerts_orchestrator_and_admin() {
     );
 
     let orchestrator = server.orchestrator();
+    let (_, before) = orchestrator.get("/api/v1/account").await;
+    let (status, body) = orchestrator
+        .post(
+            "/api/v1/orchestrator/accounts",
+            json!({"initial_credits": 150, "token_name": " "}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_token_name"))
+    );
+    let (_, after) = orchestrator.get("/api/v1/account").await;
+    assert_eq!(
+        after["credits_available"], before["credits_available"],
+        "a refused token name moves no credits (nor creates the account: one is listed below)"
+    );
     let (status, created) = orchestrator
         .post(
             "/api/v1/orchestrator/accounts",

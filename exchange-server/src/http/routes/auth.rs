@@ -10,7 +10,8 @@ use crate::http::reply;
 use crate::http::request::ApiRequest;
 use crate::server::app::{now_ms, App};
 use crate::wire::WireAccountKind;
-use exchange_core::{AccountId, AccountKind, Action, Command, Credits};
+use exchange_core::limits::CREDITS_TOTAL_MAX;
+use exchange_core::{AccountId, AccountKind, Action, Command, Credits, Rejection};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use warp::http::header::{HeaderValue, SET_COOKIE};
@@ -68,18 +69,35 @@ async fn signup(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError
 }
 
 /// Hashes the password, opens the account (funded with the signup credits) through the
-/// log, then stores the user.
+/// log, then stores the user. A deposit the exchange's credit limit would refuse is refused
+/// before the account is opened, so a failed signup leaves no account behind.
 async fn create_user(app: &App, email: &Email, password: String) -> Result<User, ApiError> {
     let password_hash =
         blocking("password hashing stopped", move || hash_password(&password)).await?;
+    let signup_credits = app.policy.signup_credits;
+    let total = app.read(|side| side.state.credits_total().0).await?;
+    if total
+        .checked_add(signup_credits)
+        .is_none_or(|after| after > CREDITS_TOTAL_MAX)
+    {
+        let message = format!(
+            "the exchange cannot fund a new account: its {total} credits are at their limit \
+             of {CREDITS_TOTAL_MAX}"
+        );
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Rejection::Overflow.code(),
+            message,
+        ));
+    }
     let kind = AccountKind::Standard;
     let record = app
         .execute(Command::operator(Action::CreateAccount { kind }))
         .await?;
     let account = crate::involvement::created_account(&record)
         .ok_or_else(|| ApiError::internal("signup", &"the account was not created"))?;
-    if app.policy.signup_credits > 0 {
-        let amount = Credits(app.policy.signup_credits);
+    if signup_credits > 0 {
+        let amount = Credits(signup_credits);
         app.execute(Command::operator(Action::DepositCredits {
             account,
             amount,

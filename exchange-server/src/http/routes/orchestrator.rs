@@ -49,13 +49,15 @@ async fn create(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError
         token_name,
     } = request.json()?;
     let orchestrator = request.caller()?.account;
+    let name = token_name.unwrap_or_else(|| format!("orchestrated by {}", orchestrator.0));
+    // Checked before the account is created: a refused name must change nothing.
+    crate::auth::check_token_name(&name)?;
     let action = Action::CreateOrchestratedAccount {
         initial_credits: Credits(initial_credits),
     };
     let record = app.execute(Command::by(orchestrator, action)).await?;
     let account = crate::involvement::created_account(&record)
         .ok_or_else(|| ApiError::internal("creating the account", &"no account was created"))?;
-    let name = token_name.unwrap_or_else(|| format!("orchestrated by {}", orchestrator.0));
     let auth = app.auth.clone();
     let (secret, _) = blocking("creating the account's token", move || {
         auth.create_api_token(account, &name, now_ms())
