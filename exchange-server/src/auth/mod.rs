@@ -59,6 +59,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod credential;
 mod email;
 mod error;
 mod limits;
@@ -70,6 +71,7 @@ mod tickets;
 mod tokens;
 mod user;
 
+pub use credential::Credential;
 pub use email::Email;
 pub use error::AuthError;
 pub use limits::{

@@ -344,7 +344,7 @@ pub(super) mod tests {
             .create_api_token(AccountId(1), "bot", 0)
             .expect("created");
         let ticket = store
-            .create_ticket(AccountId(1), 0, 30_000)
+            .create_ticket(AccountId(1), crate::auth::Credential::Token(1), 0, 30_000)
             .expect("issued");
         let secrets = [session.as_str(), token.as_str(), ticket.as_str(), password];
         // Every key and value of every tree, as the store holds them.

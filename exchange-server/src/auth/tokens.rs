@@ -146,6 +146,13 @@ impl AuthStore {
         Ok(infos)
     }
 
+    /// Whether `account` holds token `id`, not revoked.
+    pub fn holds_token(&self, account: AccountId, id: u64) -> Result<bool, AuthError> {
+        Ok(self
+            .tokens_by_account
+            .contains_key(index_key(account, id))?)
+    }
+
     /// Revokes the account's token `id`, and flushes. [`AuthError::UnknownToken`] if there is
     /// no such token or it belongs to another account (which is not revealed).
     pub fn revoke_api_token(&self, account: AccountId, id: u64) -> Result<(), AuthError> {

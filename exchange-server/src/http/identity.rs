@@ -9,6 +9,7 @@
 
 use super::error::ApiError;
 use super::request::ApiRequest;
+use crate::auth::Credential;
 use crate::server::app::{now_ms, App};
 use exchange_core::AccountId;
 use warp::http::{HeaderMap, Method};
@@ -16,22 +17,13 @@ use warp::http::{HeaderMap, Method};
 /// The cookie that carries a browser's session.
 pub const SESSION_COOKIE: &str = "session";
 
-/// How the caller proved who it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Via {
-    /// The session cookie, with the session's secret.
-    Session(String),
-    /// An API token, by id.
-    Token(u64),
-}
-
 /// An authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caller {
     /// Its exchange account: the only account it may act as.
     pub account: AccountId,
     /// How it authenticated.
-    pub via: Via,
+    pub via: Credential,
     /// When its session expires (tokens: never, `None`).
     pub expires_ms: Option<u64>,
 }
@@ -52,7 +44,7 @@ impl App {
         }
         Ok(Caller {
             account: session.account,
-            via: Via::Session(secret.to_owned()),
+            via: Credential::Session(secret.to_owned()),
             expires_ms: Some(session.expires_ms),
         })
     }
@@ -68,7 +60,7 @@ impl App {
             .ok_or_else(ApiError::unauthenticated)?;
         Ok(Caller {
             account: info.account,
-            via: Via::Token(info.id),
+            via: Credential::Token(info.id),
             expires_ms: None,
         })
     }

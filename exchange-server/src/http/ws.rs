@@ -8,6 +8,7 @@
 
 use super::error::ApiError;
 use super::identity::session_cookie;
+use crate::auth::Credential;
 use crate::hub::{serve_socket, SocketConfig};
 use crate::server::app::{now_ms, App};
 use exchange_core::AccountId;
@@ -28,20 +29,40 @@ struct WsQuery {
     ticket: Option<String>,
 }
 
-/// Upgrades to a WebSocket for the identified caller, or answers the error.
+/// Upgrades to a WebSocket for the identified caller, or answers the error. A socket with
+/// an account lasts only while the credential it was opened with holds (for a ticket, the
+/// credential that asked for the ticket).
 pub fn upgrade(app: Arc<App>, ws: warp::ws::Ws, headers: HeaderMap, query: String) -> Response {
-    let account = match identify(&app, &headers, &query) {
-        Ok(account) => account,
+    let identity = match identify(&app, &headers, &query) {
+        Ok(identity) => identity,
         Err(error) => return error.into_response(),
     };
-    let connection = app.hub.connect(account);
+    let connection = app
+        .hub
+        .connect(identity.as_ref().map(|(account, _)| *account));
+    let credential_holds = move || match &identity {
+        Some((account, credential)) => app.auth.credential_holds(*account, credential, now_ms()),
+        None => true,
+    };
     ws.max_message_size(WS_FRAME_BYTES_MAX)
-        .on_upgrade(move |socket| serve_socket(socket, connection, SocketConfig::default()))
+        .on_upgrade(move |socket| {
+            serve_socket(
+                socket,
+                connection,
+                SocketConfig::default(),
+                credential_holds,
+            )
+        })
         .into_response()
 }
 
-/// The connecting account, if any credentials were given.
-fn identify(app: &App, headers: &HeaderMap, query: &str) -> Result<Option<AccountId>, ApiError> {
+/// The connecting account and the credential it proved itself with, if any credentials
+/// were given.
+fn identify(
+    app: &App,
+    headers: &HeaderMap,
+    query: &str,
+) -> Result<Option<(AccountId, Credential)>, ApiError> {
     let query: WsQuery = serde_urlencoded::from_str(query)
         .map_err(|error| ApiError::invalid(format!("query: {error}")))?;
     if let Some(ticket) = query.ticket {
@@ -52,7 +73,9 @@ fn identify(app: &App, headers: &HeaderMap, query: &str) -> Result<Option<Accoun
             .ok_or_else(ApiError::unauthenticated);
     }
     if let Some(authorization) = headers.get("authorization").and_then(|v| v.to_str().ok()) {
-        return app.bearer(authorization).map(|caller| Some(caller.account));
+        return app
+            .bearer(authorization)
+            .map(|caller| Some((caller.account, caller.via)));
     }
     let Some(secret) = session_cookie(headers) else {
         return Ok(None);
@@ -60,8 +83,6 @@ fn identify(app: &App, headers: &HeaderMap, query: &str) -> Result<Option<Accoun
     app.check_origin(headers)?;
     // An expired cookie still reaches the public channels; `account` will say
     // `unauthenticated`.
-    Ok(app
-        .auth
-        .session(secret, now_ms())?
-        .map(|session| session.account))
+    let session = app.auth.session(secret, now_ms())?;
+    Ok(session.map(|session| (session.account, Credential::Session(secret.to_owned()))))
 }

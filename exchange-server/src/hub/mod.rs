@@ -23,7 +23,10 @@
 //!     // Above HubConfig::message_bytes_max, so an oversized message gets an error reply
 //!     // rather than a protocol error that drops the socket.
 //!     ws.max_message_size(64 * 1024)
-//!         .on_upgrade(move |socket| serve_socket(socket, connection, SocketConfig::default()))
+//!         .on_upgrade(move |socket| {
+//!             // Closes the socket once the credential it was opened with stops holding.
+//!             serve_socket(socket, connection, SocketConfig::default(), credential_holds)
+//!         })
 //! })
 //! ```
 //!
@@ -49,7 +52,9 @@ mod fixture;
 
 pub use connection::Connection;
 pub use error::ClientError;
-pub use socket::{serve_socket, SocketConfig, CLOSE_IDLE, CLOSE_SLOW_CONSUMER};
+pub use socket::{
+    serve_socket, SocketConfig, CLOSE_IDLE, CLOSE_SLOW_CONSUMER, CLOSE_UNAUTHENTICATED,
+};
 
 use exchange_core::log::{Record, Seq};
 use exchange_core::{AccountId, AccountView, State};

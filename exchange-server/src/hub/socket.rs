@@ -13,6 +13,10 @@ pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
 /// The close code sent to a client that was silent for too long.
 pub const CLOSE_IDLE: u16 = 4000;
 
+/// The close code sent to a client whose credential stopped holding: its session ended or
+/// expired, or its API token was revoked.
+pub const CLOSE_UNAUTHENTICATED: u16 = 4001;
+
 /// Client frames read ahead of the session logic; the reader waits when it is full.
 const INCOMING_FRAMES_MAX: usize = 16;
 
@@ -27,6 +31,9 @@ pub struct SocketConfig {
     /// How long the client may stay silent (no message, no pong) before it is dropped
     /// (default 60 s).
     pub idle_timeout: Duration,
+    /// How often the credential the socket was opened with is checked again (default 3 s):
+    /// the longest a socket outlives a logout, an expiry or a revoked token.
+    pub credential_check_interval: Duration,
 }
 
 impl Default for SocketConfig {
@@ -34,6 +41,7 @@ impl Default for SocketConfig {
         Self {
             ping_interval: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(60),
+            credential_check_interval: Duration::from_secs(3),
         }
     }
 }
@@ -47,14 +55,23 @@ enum Ending {
     Slow,
     /// Nothing heard from the client for too long.
     Idle,
+    /// The credential the socket was opened with no longer holds.
+    CredentialEnded,
 }
 
 /// Serves one WebSocket until either side ends it: text frames go to
 /// [`Connection::handle_text`], binary ones get an error, a close frame ends it; queued
 /// messages are written in order; a ping goes out every `ping_interval`, and a client silent
 /// for `idle_timeout` is closed (code 4000). A client the hub disconnected gets its queued
-/// messages and then close code 4008, "slow consumer".
-pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config: SocketConfig) {
+/// messages and then close code 4008, "slow consumer". Every `credential_check_interval`,
+/// `credential_holds` is asked whether the socket's credential still holds; once it does
+/// not, the client is closed with code 4001 (an anonymous socket passes `|| true`).
+pub async fn serve_socket(
+    socket: WebSocket,
+    mut connection: Connection,
+    config: SocketConfig,
+    mut credential_holds: impl FnMut() -> bool + Send,
+) {
     let (mut sink, stream) = socket.split();
     // The reader runs as its own task so the socket is read only when data arrives: polling
     // it from the writer's loop would make the protocol layer prepare a read (and zero its
@@ -63,6 +80,8 @@ pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config:
     let reader = tokio::spawn(read_frames(stream, frames));
     let start = Instant::now() + config.ping_interval;
     let mut ping = tokio::time::interval_at(start, config.ping_interval);
+    let first_check = Instant::now() + config.credential_check_interval;
+    let mut check = tokio::time::interval_at(first_check, config.credential_check_interval);
     let mut heard = Instant::now();
     let ending = loop {
         tokio::select! {
@@ -86,6 +105,11 @@ pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config:
                     break Ending::ClientGone;
                 }
             }
+            _ = check.tick() => {
+                if !credential_holds() {
+                    break Ending::CredentialEnded;
+                }
+            }
             () = tokio::time::sleep_until(heard + config.idle_timeout) => break Ending::Idle,
         }
     };
@@ -94,6 +118,10 @@ pub async fn serve_socket(socket: WebSocket, mut connection: Connection, config:
         Ending::ClientGone => None,
         Ending::Slow => Some(Message::close_with(CLOSE_SLOW_CONSUMER, "slow consumer")),
         Ending::Idle => Some(Message::close_with(CLOSE_IDLE, "idle timeout")),
+        Ending::CredentialEnded => Some(Message::close_with(
+            CLOSE_UNAUTHENTICATED,
+            "credential ended",
+        )),
     };
     if let Some(close) = close {
         let _ = sink.send(close).await;
@@ -153,7 +181,7 @@ mod tests {
             .and(warp::ws())
             .map(move |ws: warp::ws::Ws| {
                 let connection = hub.connect(None);
-                ws.on_upgrade(move |socket| serve_socket(socket, connection, config))
+                ws.on_upgrade(move |socket| serve_socket(socket, connection, config, || true))
             })
     }
 
@@ -276,6 +304,7 @@ mod tests {
         let quiet = SocketConfig {
             ping_interval: Duration::from_secs(60),
             idle_timeout: Duration::from_millis(200),
+            ..SocketConfig::default()
         };
         let url = serve(&hub, quiet).await;
         let (mut silent, _) = tokio_tungstenite::connect_async(url).await.unwrap();
@@ -288,12 +317,53 @@ mod tests {
         assert_eq!(hub.stats().clients, 0, "the connection is gone");
     }
 
+    /// On a real server: a socket is closed with 4001 once its credential stops holding,
+    /// at the next check.
+    #[tokio::test]
+    async fn a_socket_whose_credential_ends_is_closed() {
+        let (_, hub) = started();
+        let holds = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let config = SocketConfig {
+            credential_check_interval: Duration::from_millis(20),
+            ..SocketConfig::default()
+        };
+        let (route_hub, route_holds) = (hub.clone(), holds.clone());
+        let route = warp::path("ws")
+            .and(warp::ws())
+            .map(move |ws: warp::ws::Ws| {
+                let connection = route_hub.connect(None);
+                let holds = route_holds.clone();
+                ws.on_upgrade(move |socket| {
+                    serve_socket(socket, connection, config, move || {
+                        holds.load(std::sync::atomic::Ordering::SeqCst)
+                    })
+                })
+            });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("ws://{}/ws", listener.local_addr().unwrap());
+        tokio::spawn(warp::serve(route).incoming(listener).run());
+        let (mut client, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        client
+            .send(Frame::text(r#"{"op":"ping"}"#))
+            .await
+            .unwrap();
+        let pong = client.next().await.unwrap().unwrap();
+        assert!(pong.to_text().unwrap().contains("pong"), "{pong:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(hub.stats().clients, 1, "it holds: the socket stays");
+
+        holds.store(false, std::sync::atomic::Ordering::SeqCst);
+        let close = close_frame(&mut client).await;
+        assert_eq!(close, (CLOSE_UNAUTHENTICATED, "credential ended".to_owned()));
+    }
+
     #[tokio::test]
     async fn a_client_that_answers_pings_stays_connected() {
         let (_, hub) = started();
         let timings = SocketConfig {
             ping_interval: Duration::from_millis(40),
             idle_timeout: Duration::from_millis(200),
+            ..SocketConfig::default()
         };
         let mut client = warp::test::ws()
             .path("/ws")

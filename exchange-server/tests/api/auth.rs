@@ -162,6 +162,29 @@ async fn api_tokens_work_until_revoked_and_are_listed_without_secrets() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// A socket opened with a ticket lasts as long as the session that asked for the ticket:
+/// logging out closes it (code 4001) at the next credential check, a few seconds later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_closes_once_its_session_ends() {
+    let server = TestServer::start().await;
+    let ann = server.user("ann@example.com").await;
+    let (_, ticket) = ann.post("/api/v1/auth/ws-ticket", json!(null)).await;
+    let ticket = ticket["ticket"].as_str().expect("a ticket").to_owned();
+    let mut ws = server.ws(&format!("?ticket={ticket}")).await;
+    ws.send(json!({"op": "subscribe", "channels": ["account"]}))
+        .await;
+    assert_eq!(ws.next().await["type"], "subscribed");
+    let (status, _) = ann.post("/api/v1/auth/logout", json!(null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        ws.closed().await,
+        (
+            exchange_server::hub::CLOSE_UNAUTHENTICATED,
+            "credential ended".to_owned()
+        )
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn websocket_tickets_are_single_use() {
     let server = TestServer::start().await;

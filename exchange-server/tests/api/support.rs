@@ -251,6 +251,22 @@ impl Ws {
         }
     }
 
+    /// The close frame's code and reason, skipping any messages before it; panics after
+    /// [`WS_WAIT`].
+    pub async fn closed(&mut self) -> (u16, String) {
+        loop {
+            let message = tokio::time::timeout(WS_WAIT, self.socket.next())
+                .await
+                .expect("the socket closes in time")
+                .expect("a close frame before the end")
+                .expect("a valid frame");
+            if let Message::Close(frame) = message {
+                let frame = frame.expect("a close code");
+                return (u16::from(frame.code), frame.reason.as_str().to_owned());
+            }
+        }
+    }
+
     /// Messages until one of type `kind` arrives (returned with those before it).
     pub async fn until(&mut self, kind: &str) -> Vec<Value> {
         let mut seen = Vec::new();

@@ -2,10 +2,10 @@
 //! tickets.
 
 use super::{route, Route};
-use crate::auth::{check_password_policy, hash_password, Email, User};
+use crate::auth::{check_password_policy, hash_password, Credential, Email, User};
 use crate::http::blocking;
 use crate::http::error::ApiError;
-use crate::http::identity::{clear_session_cookie, set_session_cookie, Via};
+use crate::http::identity::{clear_session_cookie, set_session_cookie};
 use crate::http::reply;
 use crate::http::request::ApiRequest;
 use crate::server::app::{now_ms, App};
@@ -160,7 +160,7 @@ fn insert_cookie(response: &mut Response, cookie: &str) -> Result<(), ApiError> 
 }
 
 async fn logout(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
-    let Via::Session(secret) = &request.caller()?.via else {
+    let Credential::Session(secret) = &request.caller()?.via else {
         return Err(ApiError::invalid(
             "an API token has no session to end; revoke it with DELETE /api/v1/auth/tokens/{id}",
         ));
@@ -257,9 +257,10 @@ struct TicketBody {
 async fn ws_ticket(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
     let now = now_ms();
     let ttl = app.policy.ticket_ttl_ms;
+    let caller = request.caller()?;
     let ticket = app
         .auth
-        .create_ticket(request.caller()?.account, now, ttl)?;
+        .create_ticket(caller.account, caller.via.clone(), now, ttl)?;
     Ok(reply::created(&TicketBody {
         ticket: ticket.as_str().to_owned(),
         expires_ms: now + ttl,
