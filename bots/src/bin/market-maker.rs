@@ -25,7 +25,7 @@ struct Args {
     #[arg(long, env = "BOT_ORCHESTRATOR_EMAIL")]
     orchestrator_email: Option<String>,
     /// Milliseconds between its ticks.
-    #[arg(long, env = "MARKET_MAKER_TICK_MS", default_value_t = MarketMakerConfig::default().tick_interval_ms)]
+    #[arg(long, env = "MARKET_MAKER_TICK_MS", default_value_t = MarketMakerConfig::default().tick_interval_ms, value_parser = clap::value_parser!(u64).range(1..))]
     tick_ms: u64,
     /// Shares per order at each level.
     #[arg(long, env = "MARKET_MAKER_LEVEL_QUANTITY", default_value_t = MarketMakerConfig::default().level_quantity)]

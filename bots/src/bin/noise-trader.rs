@@ -19,7 +19,7 @@ struct Args {
     #[command(flatten)]
     bot: BotArgs,
     /// Milliseconds between its ticks (one chance to trade each).
-    #[arg(long, env = "NOISE_TICK_MS", default_value_t = NoiseConfig::default().tick_interval_ms)]
+    #[arg(long, env = "NOISE_TICK_MS", default_value_t = NoiseConfig::default().tick_interval_ms, value_parser = clap::value_parser!(u64).range(1..))]
     tick_ms: u64,
     /// Shares per market order.
     #[arg(long, env = "NOISE_ORDER_QUANTITY", default_value_t = NoiseConfig::default().order_quantity)]

@@ -30,7 +30,7 @@ struct Args {
     #[command(flatten)]
     kafka: KafkaArgs,
     /// Milliseconds between its ticks (launches and sales).
-    #[arg(long, env = "ORCHESTRATOR_TICK_MS", default_value_t = OrchestratorConfig::default().tick_interval_ms)]
+    #[arg(long, env = "ORCHESTRATOR_TICK_MS", default_value_t = OrchestratorConfig::default().tick_interval_ms, value_parser = clap::value_parser!(u64).range(1..))]
     tick_ms: u64,
     /// Credits each trader starts with.
     #[arg(long, env = "ORCHESTRATOR_STAKE", default_value_t = OrchestratorConfig::default().stake_credits)]
@@ -39,7 +39,7 @@ struct Args {
     #[arg(long, env = "ORCHESTRATOR_LAUNCHES_PER_TICK", default_value_t = OrchestratorConfig::default().launches_per_tick_max)]
     launches_per_tick: u32,
     /// Milliseconds between its traders' ticks.
-    #[arg(long, env = "ORCHESTRATOR_TRADER_TICK_MS", default_value_t = NoiseConfig::default().tick_interval_ms)]
+    #[arg(long, env = "ORCHESTRATOR_TRADER_TICK_MS", default_value_t = NoiseConfig::default().tick_interval_ms, value_parser = clap::value_parser!(u64).range(1..))]
     trader_tick_ms: u64,
     /// Shares per market order of its traders.
     #[arg(long, env = "ORCHESTRATOR_TRADER_ORDER_QUANTITY", default_value_t = NoiseConfig::default().order_quantity)]

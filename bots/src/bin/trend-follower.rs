@@ -18,7 +18,7 @@ struct Args {
     #[command(flatten)]
     bot: BotArgs,
     /// Milliseconds between its ticks (one price sample each).
-    #[arg(long, env = "TREND_TICK_MS", default_value_t = TrendConfig::default().tick_interval_ms)]
+    #[arg(long, env = "TREND_TICK_MS", default_value_t = TrendConfig::default().tick_interval_ms, value_parser = clap::value_parser!(u64).range(1..))]
     tick_ms: u64,
     /// Samples in the short moving average.
     #[arg(long, env = "TREND_SHORT_WINDOW", default_value_t = TrendConfig::default().short_window_samples)]

@@ -28,7 +28,7 @@ struct Args {
     #[arg(long, env = "VALUE_MARGIN", default_value_t = ValueConfig::default().margin)]
     margin: u64,
     /// Milliseconds between its ticks, at each of which it may trade once.
-    #[arg(long, env = "VALUE_TICK_MS", default_value_t = ValueConfig::default().tick_interval_ms)]
+    #[arg(long, env = "VALUE_TICK_MS", default_value_t = ValueConfig::default().tick_interval_ms, value_parser = clap::value_parser!(u64).range(1..))]
     tick_ms: u64,
     /// Shares per order.
     #[arg(long, env = "VALUE_ORDER_QUANTITY", default_value_t = ValueConfig::default().order_quantity)]

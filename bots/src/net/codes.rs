@@ -95,10 +95,14 @@ pub fn static_code(code: &str) -> &'static str {
         .unwrap_or(UNKNOWN)
 }
 
-/// Whether a refusal with this code means the bot's account can no longer act: its token
-/// was revoked (as liquidation does) or the account is closed.
+/// Whether a refusal with this code means the bot cannot go on, however long it retries:
+/// its token was revoked (as liquidation does), its account is closed, or the ticker it was
+/// given does not exist (tickers are never removed, so it never will).
 pub fn is_fatal(code: &str) -> bool {
-    matches!(code, "unauthenticated" | "account_closed")
+    matches!(
+        code,
+        "unauthenticated" | "account_closed" | "unknown_ticker" | "unknown_channel"
+    )
 }
 
 #[cfg(test)]
@@ -110,6 +114,7 @@ mod tests {
         assert_eq!(static_code("no_liquidity"), "no_liquidity");
         assert_eq!(static_code("something_new"), UNKNOWN);
         assert!(is_fatal("unauthenticated"));
+        assert!(is_fatal("unknown_channel"), "a ticker that does not exist");
         assert!(!is_fatal("insufficient_credits"));
         for (index, code) in CODES.iter().enumerate() {
             assert!(!CODES[..index].contains(code), "{code} is listed twice");

@@ -343,10 +343,7 @@ mod tests {
         let url = format!("ws://{}/ws", listener.local_addr().unwrap());
         tokio::spawn(warp::serve(route).incoming(listener).run());
         let (mut client, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-        client
-            .send(Frame::text(r#"{"op":"ping"}"#))
-            .await
-            .unwrap();
+        client.send(Frame::text(r#"{"op":"ping"}"#)).await.unwrap();
         let pong = client.next().await.unwrap().unwrap();
         assert!(pong.to_text().unwrap().contains("pong"), "{pong:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -354,7 +351,10 @@ mod tests {
 
         holds.store(false, std::sync::atomic::Ordering::SeqCst);
         let close = close_frame(&mut client).await;
-        assert_eq!(close, (CLOSE_UNAUTHENTICATED, "credential ended".to_owned()));
+        assert_eq!(
+            close,
+            (CLOSE_UNAUTHENTICATED, "credential ended".to_owned())
+        );
     }
 
     #[tokio::test]
