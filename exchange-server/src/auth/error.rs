@@ -46,6 +46,12 @@ pub enum AuthError {
     /// A cryptographic primitive failed: argon2, or the system's random source.
     #[error("hashing failed: {0}")]
     Hash(String),
+    /// Another process (a running server, another exchange tool) has the store open.
+    #[error(
+        "the auth store in {0} is in use by another process (a running server or another \
+         exchange tool); stop it first"
+    )]
+    InUse(std::path::PathBuf),
 }
 
 impl AuthError {
@@ -63,6 +69,7 @@ impl AuthError {
             AuthError::Storage(_) => "storage",
             AuthError::Corrupt(_) => "corrupt",
             AuthError::Hash(_) => "hash",
+            AuthError::InUse(_) => "in_use",
         }
     }
 }
@@ -91,6 +98,7 @@ mod tests {
             ),
             (AuthError::Corrupt(String::new()), "corrupt"),
             (AuthError::Hash(String::new()), "hash"),
+            (AuthError::InUse(std::path::PathBuf::new()), "in_use"),
         ];
         let mut codes: Vec<&str> = errors.iter().map(|(error, _)| error.code()).collect();
         for (error, code) in &errors {

@@ -57,7 +57,12 @@ pub struct AuthStore {
 impl AuthStore {
     /// Opens the auth database at `path` (the server uses `DIR/auth`), creating it if absent.
     pub fn open(path: &Path) -> Result<Self, AuthError> {
-        let db = sled::Config::new().path(path).open()?;
+        let db = match sled::Config::new().path(path).open() {
+            Err(sled::Error::Io(error)) if error.to_string().contains("could not acquire lock") => {
+                return Err(AuthError::InUse(path.to_owned()));
+            }
+            opened => opened?,
+        };
         Ok(AuthStore {
             users: db.open_tree(USERS)?,
             users_by_account: db.open_tree(USERS_BY_ACCOUNT)?,
@@ -222,6 +227,18 @@ pub(super) mod tests {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = AuthStore::open(&dir.path().join("auth")).expect("opens");
         (dir, store)
+    }
+
+    #[test]
+    fn a_store_open_elsewhere_is_in_use() {
+        let (dir, _open) = temp_store();
+        match AuthStore::open(&dir.path().join("auth")) {
+            Err(error @ crate::auth::AuthError::InUse(_)) => {
+                assert!(error.to_string().contains("in use by another process"))
+            }
+            Err(other) => panic!("expected the store to be in use, got {other}"),
+            Ok(_) => panic!("opened twice"),
+        }
     }
 
     /// Reopens the store at `dir`, after dropping `store` (sled locks its directory).

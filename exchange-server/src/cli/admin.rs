@@ -62,7 +62,7 @@ pub fn run(command: &AdminCommand, out: &mut dyn Write) -> Result<(), CliError> 
 fn create_user(args: &CreateUserArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let email = Email::parse(&args.email)?;
     check_password_policy(&args.password)?;
-    std::fs::create_dir_all(&args.data)?;
+    crate::server::create_data_dir(&args.data)?;
     let auth = AuthStore::open(&auth_dir(&args.data))?;
     if auth.user_by_email(&email)?.is_some() {
         return Err(crate::auth::AuthError::EmailTaken.into());

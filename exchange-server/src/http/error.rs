@@ -172,7 +172,10 @@ impl From<AuthError> for ApiError {
             AuthError::EmailTaken => StatusCode::CONFLICT,
             AuthError::UnknownToken => StatusCode::NOT_FOUND,
             AuthError::TooManyTokens | AuthError::TooManyTickets => StatusCode::TOO_MANY_REQUESTS,
-            AuthError::Storage(_) | AuthError::Corrupt(_) | AuthError::Hash(_) => {
+            AuthError::Storage(_)
+            | AuthError::Corrupt(_)
+            | AuthError::Hash(_)
+            | AuthError::InUse(_) => {
                 return Self::internal("the auth store failed", &error);
             }
         };

@@ -175,6 +175,14 @@ impl RunningServer {
     }
 }
 
+/// Creates the data directory `path` if it is missing.
+pub fn create_data_dir(path: &Path) -> Result<(), ServeError> {
+    std::fs::create_dir_all(path).map_err(|source| ServeError::DataDir {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// The log directory inside a data directory.
 pub fn log_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("log")
@@ -260,10 +268,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
 /// Opens the journal and the auth store, bootstraps an empty log, and rebuilds the history.
 fn open(config: &ServeConfig) -> Result<(Journal<SledLog>, AuthStore, History), ServeError> {
     let data = &config.data_dir;
-    std::fs::create_dir_all(data).map_err(|source| ServeError::DataDir {
-        path: data.clone(),
-        source,
-    })?;
+    create_data_dir(data)?;
     let log_path = log_dir(data);
     let log_error = |source: JournalError| ServeError::Log {
         path: log_path.clone(),
