@@ -6,7 +6,10 @@
 //! 2. the accepted records (and a checkpoint record when one is due) are appended together;
 //! 3. the log is made durable once, for the whole batch (group commit);
 //! 4. only then are the outcomes returned, so nothing is acknowledged before it is durable;
-//! 5. a snapshot is written if one is due.
+//! 5. a snapshot is written if one is due. The batch is durable by then, so a snapshot that
+//!    fails does not fail it: the outcomes are returned, the failure is kept for
+//!    [`Journal::take_snapshot_failure`], and the next snapshot is tried
+//!    [`JournalConfig::snapshot_every`] records later.
 //!
 //! A record's timestamp is its submission's, or the previous record's if that is later:
 //! timestamps in the log never go backwards, even when the clock that stamps submissions
@@ -101,6 +104,8 @@ pub struct Journal<L: EventLog> {
     last_timestamp_ns: u64,
     last_checkpoint: Seq,
     last_snapshot: Seq,
+    /// A due snapshot that failed after its batch was made durable, not yet taken.
+    snapshot_failure: Option<JournalError>,
     failed: bool,
 }
 
@@ -132,6 +137,7 @@ impl<L: EventLog> Journal<L> {
             last_timestamp_ns,
             last_checkpoint: last_seq,
             last_snapshot: from,
+            snapshot_failure: None,
             failed: false,
         };
         Ok((journal, recovery))
@@ -176,9 +182,21 @@ impl<L: EventLog> Journal<L> {
         if self.config.snapshot_every > 0
             && self.last_seq - self.last_snapshot >= self.config.snapshot_every
         {
-            self.snapshot()?;
+            if let Err(failure) = self.snapshot() {
+                // The batch is durable; only the restart shortcut is missing.
+                self.last_snapshot = self.last_seq;
+                self.snapshot_failure = Some(failure);
+            }
         }
         Ok(outcomes)
+    }
+
+    /// The failure of a due snapshot that [`Journal::submit`] tried after a batch it made
+    /// durable, if one failed since the last call. The batch stood and its outcomes were
+    /// returned; callers should report the failure (a restart replays more records without
+    /// the snapshot, nothing is lost).
+    pub fn take_snapshot_failure(&mut self) -> Option<JournalError> {
+        self.snapshot_failure.take()
     }
 
     /// A checkpoint record after the batch's records, if one is due, stamped with the last
@@ -286,6 +304,12 @@ pub fn load_snapshot<L: EventLog>(
 }
 
 /// Applies one record during replay, verifying checkpoints.
+///
+/// # Panics
+/// If the record's events contradict the state (name an account or order that does not
+/// exist, debit more than is there): [`evolve`] asserts what every event from `decide`
+/// satisfies, so such a record did not come from the engine. `exchange audit` re-decides
+/// every command instead, and reports such a record without panicking.
 pub fn apply_record(state: &mut State, record: &Record) -> Result<(), JournalError> {
     match &record.entry {
         Entry::Command { events, .. } => events.iter().for_each(|event| evolve(state, event)),

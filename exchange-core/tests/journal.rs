@@ -266,3 +266,73 @@ fn timestamps_never_go_backwards_even_across_reopening() {
     journal.submit(&[at(7, create), at(130, create)]).unwrap();
     assert_eq!(stamps(&journal), [100, 100, 120, 120, 130]);
 }
+
+/// A memory log whose snapshots cannot be written.
+struct NoSnapshots(MemoryLog);
+
+impl EventLog for NoSnapshots {
+    fn append(&mut self, records: &[exchange_core::log::Record]) -> Result<(), LogError> {
+        self.0.append(records)
+    }
+
+    fn sync(&mut self) -> Result<(), LogError> {
+        self.0.sync()
+    }
+
+    fn last_seq(&self) -> u64 {
+        self.0.last_seq()
+    }
+
+    fn read_from(
+        &self,
+        from: u64,
+    ) -> Box<dyn Iterator<Item = Result<exchange_core::log::Record, LogError>> + '_> {
+        self.0.read_from(from)
+    }
+
+    fn write_snapshot(&mut self, _: &exchange_core::log::Snapshot) -> Result<(), LogError> {
+        Err(LogError::Storage("the disk is full".into()))
+    }
+
+    fn snapshot_seqs(&self) -> Result<Vec<u64>, LogError> {
+        self.0.snapshot_seqs()
+    }
+
+    fn read_snapshot(&self, seq: u64) -> Result<exchange_core::log::Snapshot, LogError> {
+        self.0.read_snapshot(seq)
+    }
+
+    fn delete_snapshot(&mut self, seq: u64) -> Result<(), LogError> {
+        self.0.delete_snapshot(seq)
+    }
+}
+
+#[test]
+fn a_failed_snapshot_fails_no_batch_and_is_reported_once() {
+    let config = JournalConfig {
+        snapshot_every: 3,
+        checkpoint_every: 0,
+        snapshots_kept: 1,
+    };
+    let (mut journal, _) = Journal::open(NoSnapshots(MemoryLog::new()), config).unwrap();
+    let create = Command::operator(Action::CreateAccount {
+        kind: AccountKind::Standard,
+    });
+    let outcomes = journal
+        .submit(&[at(1, create), at(2, create), at(3, create)])
+        .expect("the batch is durable, so it stands");
+    assert!(outcomes.iter().all(Result::is_ok));
+    assert_eq!(journal.log().last_seq(), 3);
+    match journal.take_snapshot_failure() {
+        Some(JournalError::Log(LogError::Storage(message))) => {
+            assert_eq!(message.to_string(), "the disk is full")
+        }
+        other => panic!("expected the snapshot failure, got {other:?}"),
+    }
+    assert!(journal.take_snapshot_failure().is_none(), "taken once");
+
+    // The next batch is not due a snapshot again at once, and goes through.
+    assert!(journal.submit(&[at(4, create)]).unwrap()[0].is_ok());
+    assert!(journal.take_snapshot_failure().is_none());
+    assert_eq!(journal.state().accounts().len(), 4);
+}

@@ -297,6 +297,9 @@ impl<L: EventLog> Worker<L> {
                 return Vec::new();
             }
         };
+        if let Some(error) = self.journal.take_snapshot_failure() {
+            tracing::warn!(%error, "writing a snapshot failed; a restart replays more records");
+        }
         self.metrics
             .observe_batch(submissions.len(), started.elapsed());
         self.durable.send_replace(self.journal.last_seq());
