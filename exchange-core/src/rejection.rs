@@ -87,7 +87,9 @@ pub enum Rejection {
     /// The account already used this client order id.
     #[error("client order id {0} was already used by this account")]
     DuplicateClientOrderId(ClientOrderId),
-    /// The account has the maximum number of resting orders.
+    /// The account has the maximum number of resting orders, and the order is one that may
+    /// rest (GTC or post-only). It is checked before matching, as a pre-trade limit: such an
+    /// order is refused even if it would fill at once; IOC, FOK and market orders are not.
     #[error("account has the maximum of {max} open orders", max = crate::limits::ORDERS_OPEN_PER_ACCOUNT_MAX)]
     TooManyOpenOrders,
     /// An amount would exceed what the engine can represent (a hold of price times quantity,

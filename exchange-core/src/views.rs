@@ -261,8 +261,9 @@ impl State {
     }
 
     /// An account's credits and its shares of `ticker`, or `None` if there is no such
-    /// account.
+    /// account or no such ticker.
     pub fn holdings(&self, id: AccountId, ticker: TickerId) -> Option<Holdings> {
+        self.tickers.get(ticker)?;
         let account = self.ledger.get(id)?;
         let position = account.position(ticker);
         Some(Holdings {

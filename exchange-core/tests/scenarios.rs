@@ -2475,3 +2475,19 @@ fn market_order_stopped_by_own_order_drops_with_self_trade_reason() {
     assert_eq!(m.credits(a), (1_000, 0));
     assert_eq!(m.quote(), (None, Some(10)));
 }
+
+#[test]
+fn holdings_of_an_unknown_account_or_ticker_are_none() {
+    let mut m = Market::new();
+    let ann = m.account(500, 7);
+    let state = m.exchange.state();
+    let held = state.holdings(ann, m.ticker).expect("a listed ticker");
+    assert_eq!(
+        (held.credits_available.0, held.shares.available.0),
+        (500, 7)
+    );
+    for ticker in [TickerId(0), TickerId(m.ticker.0 + 1), TickerId(u32::MAX)] {
+        assert!(state.holdings(ann, ticker).is_none(), "{ticker:?}");
+    }
+    assert!(state.holdings(AccountId(999), m.ticker).is_none());
+}
