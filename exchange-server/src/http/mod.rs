@@ -129,6 +129,13 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
     let openapi = warp::path!("api" / "v1" / "openapi.json")
         .and(warp::get())
         .map(|| reply::ok(&openapi::document()));
+    // The paths above answer only GET; any other method gets the API's 405, not a 404.
+    let wrong_method = warp::path!("health")
+        .or(warp::path!("metrics"))
+        .unify()
+        .or(warp::path!("api" / "v1" / "openapi.json"))
+        .unify()
+        .map(|| routes::method_not_allowed(&[Method::GET]).into_response());
     let api = warp::path("api")
         .and(with_app.clone())
         .and(warp::any().map(move || Arc::clone(&router)))
@@ -150,6 +157,8 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .or(metrics)
         .unify()
         .or(openapi)
+        .unify()
+        .or(wrong_method)
         .unify()
         .or(api)
         .unify()

@@ -33,8 +33,11 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
-    /// The body parsed as JSON into `T`. An empty body, a body that is not JSON, a
-    /// content type other than JSON, and JSON of the wrong shape each get their own error.
+    /// The body, a JSON object, parsed into `T`. An empty body, a body that is not JSON, a
+    /// content type other than JSON (`application/json`, in any case, with or without
+    /// parameters), and JSON of the wrong shape each get their own error. An array is the
+    /// wrong shape even where its items would fill `T`'s fields in order, as serde would
+    /// otherwise accept.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if self.body.is_empty() {
             return Err(ApiError::bad_request(
@@ -47,11 +50,17 @@ impl ApiRequest {
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .unwrap_or("");
-        if !content_type.starts_with("application/json") {
+        let media_type = content_type.split(';').next().unwrap_or("").trim();
+        if !media_type.eq_ignore_ascii_case("application/json") {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "send the body as `Content-Type: application/json`",
+            ));
+        }
+        if self.body.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(ApiError::invalid(
+                "body: expected a JSON object, found an array",
             ));
         }
         serde_json::from_slice(&self.body).map_err(|error| {

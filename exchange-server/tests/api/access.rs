@@ -80,21 +80,21 @@ async fn one_user_cannot_see_or_cancel_another_users_orders() {
     let (status, placed) = bob.post("/api/v1/orders", order).await;
     assert_eq!(status, StatusCode::CREATED, "{placed}");
     let id = placed["order"]["id"].as_u64().expect("an order id");
-    for (method, path) in [
-        (Method::GET, format!("/api/v1/orders/{id}")),
-        (Method::DELETE, format!("/api/v1/orders/{id}")),
-        (Method::GET, "/api/v1/orders/client/7".to_owned()),
-        (Method::DELETE, "/api/v1/orders/client/7".to_owned()),
-    ] {
-        let (status, body) = ann.send(method.clone(), &path, None).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {body}");
-        assert_eq!(body["error"]["code"], "unknown_order");
-    }
+    // Bob's order is answered exactly as an order that does not exist.
+    let (_, missing) = ann.get("/api/v1/orders/999999").await;
+    assert_eq!(missing["error"]["code"], "unknown_order");
     let amend = json!({"price": 11, "quantity": 1});
-    let (status, _) = ann
-        .send(Method::PATCH, &format!("/api/v1/orders/{id}"), Some(amend))
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    for (method, path, body) in [
+        (Method::GET, format!("/api/v1/orders/{id}"), None),
+        (Method::DELETE, format!("/api/v1/orders/{id}"), None),
+        (Method::PATCH, format!("/api/v1/orders/{id}"), Some(amend)),
+        (Method::GET, "/api/v1/orders/client/7".to_owned(), None),
+        (Method::DELETE, "/api/v1/orders/client/7".to_owned(), None),
+    ] {
+        let (status, body) = ann.send(method.clone(), &path, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {body}");
+        assert_eq!(body, missing, "{method} {path}");
+    }
     let (_, open) = ann.get("/api/v1/orders").await;
     assert_eq!(open, json!([]), "ann sees none of bob's orders");
     let (_, open) = bob.get("/api/v1/orders").await;
@@ -145,7 +145,7 @@ async fn malformed_and_oversized_bodies_are_refused_without_changes() {
     let ann = server.user("ann@example.com").await;
     let before = seq(&ann).await;
     let url = format!("{}/api/v1/orders", server.base);
-    let cases: [(&str, &str, StatusCode, &str); 4] = [
+    let cases: [(&str, &str, StatusCode, &str); 7] = [
         (
             "{\"ticker\": \"MNAD\",",
             "application/json",
@@ -169,6 +169,25 @@ async fn malformed_and_oversized_bodies_are_refused_without_changes() {
             "application/json",
             StatusCode::BAD_REQUEST,
             "invalid_request",
+        ),
+        // A struct's fields in order, as an array: serde alone would place this order.
+        (
+            " [\"MNAD\",\"buy\",\"limit\",9,1,null,null,null,null]",
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            "{\"ticker\":\"MNAD\",\"side\":\"buy\",\"type\":\"limit\",\"price\":9,\"quantity\":1}",
+            "application/jsonx",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "{\"ticker\":\"MNAD\",\"side\":\"buy\",\"type\":\"limit\",\"price\":9,\"quantity\":1}",
+            "application/json-patch+json",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
         ),
     ];
     for (body, content_type, expected, code) in cases {
@@ -206,11 +225,19 @@ async fn malformed_and_oversized_bodies_are_refused_without_changes() {
         (status, body["error"]["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
-    let (status, body) = ann.send(Method::PUT, "/api/v1/orders", None).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed"))
-    );
+    for (method, path) in [
+        (Method::PUT, "/api/v1/orders"),
+        (Method::POST, "/health"),
+        (Method::DELETE, "/metrics"),
+        (Method::POST, "/api/v1/openapi.json"),
+    ] {
+        let (status, body) = ann.send(method.clone(), path, None).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")),
+            "{method} {path}"
+        );
+    }
     assert_eq!(seq(&ann).await, before, "nothing was logged");
 }
 
@@ -305,4 +332,20 @@ async fn a_full_queue_answers_503_instead_of_growing() {
         account["orders_open"], accepted,
         "exactly the accepted orders rest"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_content_type_is_recognised_in_any_case_and_with_parameters() {
+    let server = TestServer::start().await;
+    let ann = server.user("ann@example.com").await;
+    let response = ann
+        .http
+        .post(format!("{}/api/v1/orders", server.base))
+        .header("origin", server.base.clone())
+        .header("content-type", "Application/JSON; charset=utf-8")
+        .body(r#"{"ticker":"MNAD","side":"buy","type":"limit","price":9,"quantity":1}"#)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), StatusCode::CREATED);
 }

@@ -209,6 +209,11 @@ async fn transfers_alerts_orchestrator_and_admin() {
     assert_eq!(account["credits_available"], 150);
     let (_, accounts) = orchestrator.get("/api/v1/orchestrator/accounts").await;
     assert_eq!(accounts.as_array().map(Vec::len), Some(1));
+    let (status, body) = ann.get("/api/v1/orchestrator/accounts").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_orchestrator"))
+    );
     let (status, body) = ann
         .post("/api/v1/orchestrator/liquidate-all", json!(null))
         .await;

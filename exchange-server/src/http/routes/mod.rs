@@ -224,7 +224,8 @@ fn authenticate(
     }
 }
 
-fn method_not_allowed(allowed: &[Method]) -> ApiError {
+/// 405 `method_not_allowed`, naming the methods the path answers.
+pub fn method_not_allowed(allowed: &[Method]) -> ApiError {
     let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,

@@ -12,7 +12,7 @@ use crate::http::reply;
 use crate::http::request::ApiRequest;
 use crate::server::app::{now_ms, App};
 use exchange_core::log::{Entry, Record};
-use exchange_core::{AccountId, Action, Command, Credits, Event};
+use exchange_core::{AccountId, AccountKind, Action, Command, Credits, Event, Rejection};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use warp::reply::Response;
@@ -70,19 +70,24 @@ async fn create(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError
     }))
 }
 
+/// The caller's orchestrated accounts; 403 `not_orchestrator` for any other kind of account,
+/// as the orchestrator's other routes answer.
 async fn list(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
     let orchestrator = request.caller()?.account;
-    let accounts: Vec<AccountBody> = app
+    let accounts: Result<Vec<AccountBody>, Rejection> = app
         .read(move |side| {
-            side.state
-                .accounts()
-                .into_iter()
+            let kind = side.state.account(orchestrator).map(|view| view.kind);
+            if kind != Some(AccountKind::Orchestrator) {
+                return Err(Rejection::NotOrchestrator(orchestrator));
+            }
+            let accounts = side.state.accounts().into_iter();
+            Ok(accounts
                 .filter(|view| view.orchestrated_by == Some(orchestrator))
                 .map(|view| account_body(side, view, None))
-                .collect()
+                .collect())
         })
         .await?;
-    Ok(reply::ok(&accounts))
+    Ok(reply::ok(&accounts?))
 }
 
 /// What a liquidation did.

@@ -303,7 +303,9 @@ fn own(order: Option<OrderRecord>, account: AccountId) -> Result<Response, ApiEr
 }
 
 fn unknown_order() -> ApiError {
-    ApiError::not_found("unknown_order", "no such order among this account's orders")
+    // Exactly the engine's answer for an id no order has, so that neither the status, the
+    // code nor the message tells another account's order from a missing one.
+    Rejection::UnknownOrder.into()
 }
 
 /// Another account's order is reported as unknown.
