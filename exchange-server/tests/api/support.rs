@@ -219,15 +219,19 @@ impl Ws {
             .expect("the text is sent");
     }
 
+    /// The next frame of any kind; panics after [`WS_WAIT`] or if the socket has ended.
+    async fn frame(&mut self) -> Message {
+        tokio::time::timeout(WS_WAIT, self.socket.next())
+            .await
+            .expect("a frame arrives in time")
+            .expect("the socket has not ended")
+            .expect("a valid frame")
+    }
+
     /// The next JSON text message, skipping pings; panics after [`WS_WAIT`].
     pub async fn next(&mut self) -> Value {
         loop {
-            let message = tokio::time::timeout(WS_WAIT, self.socket.next())
-                .await
-                .expect("a message arrives in time")
-                .expect("the socket is open")
-                .expect("a valid frame");
-            match message {
+            match self.frame().await {
                 Message::Text(text) => return serde_json::from_str(&text).expect("JSON"),
                 Message::Close(frame) => panic!("the socket closed: {frame:?}"),
                 _ => {}
@@ -255,12 +259,7 @@ impl Ws {
     /// [`WS_WAIT`].
     pub async fn closed(&mut self) -> (u16, String) {
         loop {
-            let message = tokio::time::timeout(WS_WAIT, self.socket.next())
-                .await
-                .expect("the socket closes in time")
-                .expect("a close frame before the end")
-                .expect("a valid frame");
-            if let Message::Close(frame) = message {
+            if let Message::Close(frame) = self.frame().await {
                 let frame = frame.expect("a close code");
                 return (u16::from(frame.code), frame.reason.as_str().to_owned());
             }
