@@ -51,8 +51,11 @@ impl App {
 
     /// The caller named by an `Authorization: Bearer` header.
     pub fn bearer(&self, authorization: &str) -> Result<Caller, ApiError> {
+        // The scheme is case-insensitive (RFC 9110, section 11.1).
         let token = authorization
-            .strip_prefix("Bearer ")
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .ok_or_else(ApiError::unauthenticated)?;
         let info = self
             .auth

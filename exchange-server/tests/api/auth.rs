@@ -141,6 +141,21 @@ async fn api_tokens_work_until_revoked_and_are_listed_without_secrets() {
     let (status, account) = bot.get("/api/v1/account").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(account["email"], "ann@example.com");
+    let token = bot.token.clone().expect("a bearer client");
+    for (header, expected) in [
+        (format!("bearer {token}"), StatusCode::OK),
+        (format!("BEARER {token}"), StatusCode::OK),
+        (format!("Basic {token}"), StatusCode::UNAUTHORIZED),
+        (format!("Bearer{token}"), StatusCode::UNAUTHORIZED),
+    ] {
+        let response = reqwest::Client::new()
+            .get(format!("{}/api/v1/account", server.base))
+            .header("authorization", &header)
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), expected, "{}", &header[..7]);
+    }
     let (_, tokens) = ann.get("/api/v1/auth/tokens").await;
     let tokens = tokens.as_array().expect("a list");
     assert_eq!(tokens.len(), 1);
