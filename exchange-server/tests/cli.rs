@@ -303,6 +303,18 @@ fn events_are_json_lines_that_parse_back_into_records() {
         .map(|line| serde_json::from_str::<Record>(line).unwrap().seq)
         .collect();
     assert_eq!(seqs, (100..=200).collect::<Vec<_>>());
+
+    for range in [["--to", "0"].as_slice(), &["--from", "200", "--to", "100"]] {
+        let mut args = vec!["events", arg(dir.path())];
+        args.extend(range);
+        let output = exchange(&args);
+        assert_eq!(output.status.code(), Some(2), "{range:?}");
+        assert!(
+            stderr(&output).contains("(records are numbered from 1)"),
+            "{}",
+            stderr(&output)
+        );
+    }
 }
 
 /// Whether any field named in `keys`, anywhere in `value`, equals `id`: an oracle for the

@@ -40,7 +40,7 @@ pub enum CliError {
         last: Seq,
     },
     /// A range whose start is after its end.
-    #[error("--from {from} is after --to {to}")]
+    #[error("no records from record {from} to record {to} (records are numbered from 1)")]
     EmptyRange {
         /// The first record asked for.
         from: Seq,
