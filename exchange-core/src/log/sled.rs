@@ -126,6 +126,8 @@ impl SledLog {
             return Err(LogError::Corrupt(message));
         }
         let sealed = seal::read(dir)?;
+        // No background flusher: durability comes from explicit syncs, and the flusher
+        // thread would keep the directory locked for a moment after the log is dropped.
         let db = open_sled(dir)?;
         let records = db.open_tree("records")?;
         let snapshots = db.open_tree("snapshots")?;
