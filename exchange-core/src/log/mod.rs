@@ -13,7 +13,9 @@ mod seal;
 pub(crate) mod sled;
 
 #[cfg(feature = "sled")]
-pub use self::sled::{SledLog, SledReader, SLED_CHUNK_BYTES_MAX, SLED_LAYOUT_VERSION};
+pub use self::sled::{
+    is_lock_error, SledLog, SledReader, SLED_CHUNK_BYTES_MAX, SLED_LAYOUT_VERSION,
+};
 pub use memory::MemoryLog;
 pub use record::{decode, encode, Entry, Record, Seq, Snapshot, FORMAT_VERSION};
 #[cfg(feature = "sled")]

@@ -556,8 +556,10 @@ fn open_sled(dir: &Path) -> Result<::sled::Db, LogError> {
     }
 }
 
-/// Whether sled failed to open because another handle holds the directory's lock.
-fn is_lock_error(error: &std::io::Error) -> bool {
+/// Whether sled failed to open a database because another handle holds its directory's
+/// lock: for every sled store an embedder opens (the server's auth store too), so that each
+/// can say the store is in use rather than pass on sled's raw error.
+pub fn is_lock_error(error: &std::io::Error) -> bool {
     error.to_string().contains("could not acquire lock")
 }
 

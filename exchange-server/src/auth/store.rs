@@ -58,7 +58,7 @@ impl AuthStore {
     /// Opens the auth database at `path` (the server uses `DIR/auth`), creating it if absent.
     pub fn open(path: &Path) -> Result<Self, AuthError> {
         let db = match sled::Config::new().path(path).open() {
-            Err(sled::Error::Io(error)) if error.to_string().contains("could not acquire lock") => {
+            Err(sled::Error::Io(error)) if exchange_core::log::is_lock_error(&error) => {
                 return Err(AuthError::InUse(path.to_owned()));
             }
             opened => opened?,
