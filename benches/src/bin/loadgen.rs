@@ -16,7 +16,8 @@
 //!
 //! ```text
 //! loadgen --write-bootstrap /tmp/loadgen.toml
-//! exchange serve --data /tmp/loadgen-data --bootstrap /tmp/loadgen.toml --order-rate 1000000
+//! exchange serve --data /tmp/loadgen-data --bootstrap /tmp/loadgen.toml --order-rate 1000000 \
+//!     --connections-max 2000 --connections-per-client 2000
 //! loadgen --url http://127.0.0.1:7070
 //! ```
 //!
@@ -38,7 +39,8 @@ use clap::Parser;
 ///
 /// The server is started in this process (on 127.0.0.1, over a temporary directory)
 /// unless --url names one already running, which must have been started with the file
-/// --write-bootstrap writes, e.g. `exchange serve --bootstrap FILE --order-rate 1000000`.
+/// --write-bootstrap writes, e.g. `exchange serve --bootstrap FILE --order-rate 1000000
+/// --connections-max 2000 --connections-per-client 2000`.
 /// The load generator and the server share the machine's cores.
 #[derive(Parser, Debug)]
 #[command(name = "loadgen")]

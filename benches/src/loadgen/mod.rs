@@ -45,7 +45,8 @@
 //!
 //! ```text
 //! cargo run --release -p benches --bin loadgen -- --write-bootstrap /tmp/loadgen.toml
-//! exchange serve --data /tmp/loadgen-data --bootstrap /tmp/loadgen.toml --order-rate 1000000
+//! exchange serve --data /tmp/loadgen-data --bootstrap /tmp/loadgen.toml --order-rate 1000000 \
+//!     --connections-max 2000 --connections-per-client 2000
 //! cargo run --release -p benches --bin loadgen -- --url http://127.0.0.1:7070
 //! ```
 //!

@@ -21,6 +21,11 @@ pub const ORDERS_PER_SECOND_UNTHROTTLED: NonZeroU32 = match NonZeroU32::new(1_00
     None => unreachable!(),
 };
 
+/// The in-process server's connection limits, in all and per client: every connection of
+/// the load comes from 127.0.0.1, and the default per-client limit (100) would refuse most
+/// of the fan-out's subscribers. The process's open-file limit still applies.
+pub const CONNECTIONS_UNCAPPED: usize = 100_000;
+
 /// Worker threads of the in-process server's runtime (the machine has 2 cores).
 pub const SERVER_WORKERS: usize = 2;
 
@@ -100,6 +105,8 @@ impl InProcessServer {
         let mut config = ServeConfig::new(data.path().join("data"), listen);
         config.bootstrap = BootstrapSource::File(bootstrap);
         config.rate_limits.orders_per_second = ORDERS_PER_SECOND_UNTHROTTLED;
+        config.connections.open_max = CONNECTIONS_UNCAPPED;
+        config.connections.per_client_max = CONNECTIONS_UNCAPPED;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(SERVER_WORKERS)
             .thread_name("exchange-server")

@@ -78,11 +78,17 @@ pub(super) enum Cookies {
     Jar,
 }
 
+/// How long an idle kept-alive connection is kept for reuse: well under the server's
+/// header timeout (15 s by default), after which the server closes it, so a request never
+/// goes out on a connection the server is closing.
+const POOL_IDLE: Duration = Duration::from_secs(5);
+
 /// An HTTP client with the runner's settings.
 pub(super) fn http_client(cookies: Cookies) -> Result<reqwest::Client, NetError> {
     reqwest::Client::builder()
         .no_proxy()
         .timeout(REQUEST_TIMEOUT)
+        .pool_idle_timeout(POOL_IDLE)
         .tcp_nodelay(true)
         .cookie_store(cookies == Cookies::Jar)
         .build()

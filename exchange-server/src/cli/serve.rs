@@ -3,6 +3,7 @@
 use super::CliError;
 use crate::http::rate_limit::RateLimitConfig;
 use crate::kafka::{Brokers, KafkaConfig, TOPIC_DEFAULT};
+use crate::server::connections::ConnectionLimits;
 use crate::server::{self, BootstrapSource, ServeConfig};
 use clap::Args;
 use std::net::SocketAddr;
@@ -71,6 +72,19 @@ pub struct ServeArgs {
     /// Requests that may wait for the sequencer before clients get 503.
     #[arg(long, value_name = "N", env = "EXCHANGE_QUEUE", default_value_t = server::QUEUE_MAX_DEFAULT)]
     pub queue: usize,
+    /// Connections the server holds open at once (HTTP and WebSocket), from all clients.
+    #[arg(long, value_name = "N", env = "EXCHANGE_CONNECTIONS_MAX", default_value_t = ConnectionLimits::default().open_max as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub connections_max: u64,
+    /// Connections open at once from one IP address (behind a reverse proxy, all of them).
+    #[arg(long, value_name = "N", env = "EXCHANGE_CONNECTIONS_PER_CLIENT", default_value_t = ConnectionLimits::default().per_client_max as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub connections_per_client: u64,
+    /// How long a client may take to send a request's headers; an idle kept-alive
+    /// connection is closed after this long too.
+    #[arg(long, value_name = "DURATION", env = "EXCHANGE_HEADER_TIMEOUT", default_value = "15s", value_parser = timeout)]
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body.
+    #[arg(long, value_name = "DURATION", env = "EXCHANGE_BODY_TIMEOUT", default_value = "15s", value_parser = timeout)]
+    pub body_timeout: Duration,
     /// Publish every durable log record to Kafka (docs/kafka.md): the bootstrap brokers.
     /// Without it no broker is needed.
     #[arg(long, value_name = "HOST:PORT[,...]", env = "EXCHANGE_KAFKA_BROKERS")]
@@ -105,6 +119,12 @@ impl ServeArgs {
             orders_per_second: self.order_rate,
         };
         config.queue_max = self.queue.max(1);
+        config.connections = ConnectionLimits {
+            open_max: usize::try_from(self.connections_max).unwrap_or(usize::MAX),
+            per_client_max: usize::try_from(self.connections_per_client).unwrap_or(usize::MAX),
+            header_timeout: self.header_timeout,
+            body_timeout: self.body_timeout,
+        };
         config.kafka = self.kafka_brokers.as_ref().map(|brokers| KafkaConfig {
             topic: self.kafka_topic.clone(),
             replication_factor: self.kafka_replication,
@@ -113,6 +133,15 @@ impl ServeArgs {
         });
         config
     }
+}
+
+/// A client timeout: from 1 ms to 1 hour.
+fn timeout(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|error| error.to_string())?;
+    if duration < Duration::from_millis(1) || duration > Duration::from_secs(3_600) {
+        return Err(format!("{text} is not between 1ms and 1h"));
+    }
+    Ok(duration)
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, then stops it in order.

@@ -115,15 +115,24 @@ impl ApiError {
         )
     }
 
-    /// The response.
-    pub fn into_response(self) -> Response {
-        let body = ErrorBody {
+    /// The error body, `{"error":{"code":"...","message":"..."}}`.
+    fn body(&self) -> ErrorBody<'_> {
+        ErrorBody {
             error: ErrorFields {
                 code: self.code,
                 message: &self.message,
             },
-        };
-        let mut response = super::reply::json(self.status, &body);
+        }
+    }
+
+    /// The error body as JSON text, for answers written outside warp.
+    pub fn body_json(&self) -> String {
+        serde_json::to_string(&self.body()).expect("an error body serializes")
+    }
+
+    /// The response.
+    pub fn into_response(self) -> Response {
+        let mut response = super::reply::json(self.status, &self.body());
         if let Some(seconds) = self.retry_after_s {
             response
                 .headers_mut()

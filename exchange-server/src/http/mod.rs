@@ -21,6 +21,7 @@ pub mod ui;
 pub mod ws;
 
 use crate::server::app::App;
+use crate::server::listener::ClientAddr;
 use crate::server::sequencer::ReadSide;
 use error::ApiError;
 use exchange_core::log::Record;
@@ -28,8 +29,8 @@ use exchange_core::{Command, Symbol, TickerId};
 use futures_util::StreamExt;
 use request::{ApiRequest, BODY_BYTES_MAX};
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::{Arc, PoisonError};
+use std::time::Duration;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, Method, StatusCode};
 use warp::path::FullPath;
@@ -139,7 +140,7 @@ pub fn filter(app: Arc<App>) -> BoxedFilter<(Response,)> {
     let api = warp::path("api")
         .and(with_app.clone())
         .and(warp::any().map(move || Arc::clone(&router)))
-        .and(api_request())
+        .and(api_request(app.connections.limits().body_timeout))
         .then(
             |app, router, request: Result<ApiRequest, ApiError>| async move {
                 match request {
@@ -180,23 +181,27 @@ fn log_request(info: warp::log::Info<'_>) {
     );
 }
 
-/// The parts of a request the API handlers use, with the body read up to its limit.
+/// The parts of a request the API handlers use, with the body read up to its limit, within
+/// `body_timeout`.
 fn api_request(
+    body_timeout: Duration,
 ) -> impl Filter<Extract = (Result<ApiRequest, ApiError>,), Error = warp::Rejection> + Clone {
     warp::method()
         .and(warp::path::full())
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and(warp::header::headers_cloned())
-        .and(warp::addr::remote())
+        .and(warp::ext::optional::<ClientAddr>())
         .and(warp::body::stream())
         .then(
-            |method: Method,
-             path: FullPath,
-             query: String,
-             headers: HeaderMap,
-             remote: Option<SocketAddr>,
-             body| async move {
-                let body = read_body(body).await?;
+            move |method: Method,
+                  path: FullPath,
+                  query: String,
+                  headers: HeaderMap,
+                  client: Option<ClientAddr>,
+                  body| async move {
+                let body = tokio::time::timeout(body_timeout, read_body(body))
+                    .await
+                    .map_err(|_| body_too_slow(body_timeout))??;
                 Ok(ApiRequest {
                     method,
                     path: path.as_str().to_owned(),
@@ -204,11 +209,23 @@ fn api_request(
                     query,
                     headers,
                     body,
-                    remote,
+                    remote: client.map(|ClientAddr(addr)| addr),
                     caller: None,
                 })
             },
         )
+}
+
+/// 408 `request_timeout`: the body did not arrive within `body_timeout`.
+fn body_too_slow(body_timeout: Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "request_timeout",
+        format!(
+            "the request body did not arrive within {}",
+            humantime::format_duration(body_timeout)
+        ),
+    )
 }
 
 /// Reads a body, refusing with 413 as soon as it passes [`BODY_BYTES_MAX`].

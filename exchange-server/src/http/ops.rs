@@ -34,6 +34,9 @@ pub fn metrics(app: &App) -> Response {
     app.metrics
         .queue_depth
         .set(i64::try_from(app.sequencer.queued()).unwrap_or(i64::MAX));
+    app.metrics
+        .connections_open
+        .set(i64::try_from(app.connections.open_count()).unwrap_or(i64::MAX));
     reply::text(
         StatusCode::OK,
         "application/openmetrics-text; version=1.0.0; charset=utf-8",

@@ -4,6 +4,7 @@
 use crate::auth::AuthStore;
 use crate::http::rate_limit::RateLimits;
 use crate::hub::Hub;
+use crate::server::connections::Connections;
 use crate::server::metrics::Metrics;
 use crate::server::sequencer::SequencerHandle;
 use exchange_core::{Symbol, TickerId};
@@ -46,6 +47,8 @@ pub struct App {
     /// Emails whose signup is under way, so two concurrent signups for one email cannot
     /// both create an exchange account.
     pub signups_pending: Mutex<BTreeSet<String>>,
+    /// The open connections and their limits.
+    pub connections: Arc<Connections>,
 }
 
 impl App {

@@ -38,6 +38,8 @@ pub struct Metrics {
     pub queue_depth: Gauge,
     /// HTTP error responses, by code.
     pub http_errors: Family<ErrorLabel, Counter>,
+    /// Open connections, HTTP and WebSocket (read when scraped).
+    pub connections_open: Gauge,
     /// Connected WebSocket clients (read from the hub when scraped).
     pub ws_clients: Gauge,
     /// WebSocket messages queued to clients.
@@ -73,6 +75,7 @@ impl Metrics {
             commit_seconds: Histogram::new(exponential_buckets(0.000_1, 2.0, 16)),
             queue_depth: Gauge::default(),
             http_errors: Family::default(),
+            connections_open: Gauge::default(),
             ws_clients: Gauge::default(),
             ws_messages: Gauge::default(),
             ws_slow_disconnects: Gauge::default(),
@@ -106,6 +109,11 @@ impl Metrics {
             "http_errors",
             "HTTP error responses, by code",
             metrics.http_errors.clone(),
+        );
+        registry.register(
+            "connections_open",
+            "Open connections, HTTP and WebSocket",
+            metrics.connections_open.clone(),
         );
         registry.register(
             "ws_clients",

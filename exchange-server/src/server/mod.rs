@@ -3,12 +3,14 @@
 //! [`start`] opens the data directory (the event log in `DIR/log`, the auth store in
 //! `DIR/auth`), applies the bootstrap file if the log is empty, rebuilds the history from
 //! the log, starts the sequencer and the publisher, and serves HTTP and WebSocket on the
-//! listening address; with [`ServeConfig::kafka`] it also starts the Kafka exporter.
+//! listening address, within [`connections::ConnectionLimits`] ([`listener`]); with [`ServeConfig::kafka`] it also starts the Kafka exporter.
 //! [`RunningServer::stop`] shuts it down in order: no new connections, then the sequencer
 //! drains and stops, then the exporter publishes what is durable and stops.
 
 pub mod app;
 pub mod bootstrap;
+pub mod connections;
+pub mod listener;
 pub mod metrics;
 pub mod sequencer;
 
@@ -19,6 +21,7 @@ use crate::hub::{Hub, HubConfig};
 use crate::kafka::{ExportSource, Exporter, KafkaConfig, Symbols};
 use app::{now_ms, App, Policy};
 use bootstrap::{Bootstrap, BootstrapError};
+use connections::{ConnectionLimits, Connections};
 use exchange_core::log::{EventLog, LogError, SledLog};
 use exchange_core::{Journal, JournalConfig, JournalError};
 use metrics::Metrics;
@@ -65,6 +68,8 @@ pub struct ServeConfig {
     pub journal: JournalConfig,
     /// The hub's limits.
     pub hub: HubConfig,
+    /// How many connections the server holds open and how long clients may take to send.
+    pub connections: ConnectionLimits,
     /// Where to export the log, if anywhere (off by default: no broker needed).
     pub kafka: Option<KafkaConfig>,
 }
@@ -87,6 +92,7 @@ impl ServeConfig {
             queue_max: QUEUE_MAX_DEFAULT,
             journal: JournalConfig::default(),
             hub: HubConfig::default(),
+            connections: ConnectionLimits::default(),
             kafka: None,
         }
     }
@@ -230,6 +236,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         policy: config.policy.clone(),
         tickers: RwLock::default(),
         signups_pending: Mutex::default(),
+        connections: Connections::new(config.connections),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -243,15 +250,15 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
     })?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let filter = crate::http::filter(Arc::clone(&app));
-    let server = tokio::spawn(async move {
-        warp::serve(filter)
-            .incoming(listener)
-            .graceful(async {
-                let _ = stopped.await;
-            })
-            .run()
-            .await;
-    });
+    let server = tokio::spawn(listener::serve(
+        listener,
+        filter,
+        Arc::clone(&app.connections),
+        Arc::clone(&app.metrics),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app)));
     drop(app);
     tracing::info!(%addr, "serving");

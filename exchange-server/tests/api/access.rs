@@ -302,7 +302,12 @@ async fn orders_are_rate_limited_per_account() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_queue_answers_503_instead_of_growing() {
-    let server = TestServer::start_with(|config| config.queue_max = 1).await;
+    let server = TestServer::start_with(|config| {
+        config.queue_max = 1;
+        // The 200 requests below each open a connection from 127.0.0.1.
+        config.connections.per_client_max = 1_000;
+    })
+    .await;
     let bot = server.user("ann@example.com").await.bearer().await;
     let order =
         json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 1, "quantity": 1});

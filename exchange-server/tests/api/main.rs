@@ -4,6 +4,7 @@
 mod access;
 mod activity;
 mod auth;
+mod connections;
 mod live;
 mod openapi;
 mod orders;
