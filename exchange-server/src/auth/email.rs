@@ -3,28 +3,38 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::error::AuthError;
 use super::limits::EMAIL_BYTES_MAX;
+use super::text::is_hidden;
+use unicode_normalization::UnicodeNormalization;
 
-/// A normalised, validated email address: trimmed and lower-cased, with exactly one `@`,
-/// non-empty local and domain parts, a `.` inside the domain, no whitespace or control
-/// characters, and at most [`EMAIL_BYTES_MAX`] bytes.
+/// A normalised, validated email address: trimmed, lower-cased and in Unicode normal form C
+/// (so that `é` typed as one character or as `e` plus an accent is one address), with
+/// exactly one `@`, non-empty local and domain parts, a `.` inside the domain, no whitespace
+/// and no invisible characters (controls, zero-width or direction-changing ones), and at most
+/// [`EMAIL_BYTES_MAX`] bytes.
 ///
 /// The check is deliberately loose (the exchange sends no mail); it catches typos and
-/// keeps keys canonical, it does not implement RFC 5322. It serializes as a plain string
-/// and deserializing validates again.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+/// keeps keys canonical, it does not implement RFC 5322. It serializes as a plain string.
+/// Deserializing reads what the auth store holds and takes it as stored: it was checked
+/// when the user signed up, and rules made stricter since must not lock that user out.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct Email(String);
 
 impl Email {
-    /// Normalises (trims, lower-cases) and validates `text`.
+    /// Normalises (trims, lower-cases, composes) and validates `text`.
     pub fn parse(text: &str) -> Result<Email, AuthError> {
-        let normalised = text.trim().to_lowercase();
+        let normalised: String = text.trim().to_lowercase().nfc().collect();
         check(&normalised).map_err(|rule| AuthError::InvalidEmail(rule.to_owned()))?;
         Ok(Email(normalised))
+    }
+
+    /// An address as the auth store holds it, taken as it is (see [`Email`]).
+    pub(super) fn stored(text: String) -> Email {
+        Email(text)
     }
 
     /// The normalised address.
@@ -41,8 +51,11 @@ fn check(email: &str) -> Result<(), &'static str> {
     if email.len() > EMAIL_BYTES_MAX {
         return Err("longer than 254 bytes");
     }
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("contains whitespace or control characters");
+    if email.chars().any(char::is_whitespace) {
+        return Err("contains whitespace");
+    }
+    if email.chars().any(is_hidden) {
+        return Err("contains invisible or control characters");
     }
     let Some((local, domain)) = email.split_once('@') else {
         return Err("has no '@'");
@@ -71,11 +84,9 @@ impl fmt::Display for Email {
     }
 }
 
-impl TryFrom<String> for Email {
-    type Error = AuthError;
-
-    fn try_from(text: String) -> Result<Email, AuthError> {
-        Email::parse(&text)
+impl<'de> Deserialize<'de> for Email {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Email, D::Error> {
+        String::deserialize(deserializer).map(Email::stored)
     }
 }
 
@@ -99,6 +110,8 @@ mod tests {
                 "bob.smith+x@mail.example.org",
             ),
             ("ÉVA@exemple.fr", "éva@exemple.fr"),
+            // `E` and a combining acute accent compose to the same `é`.
+            ("E\u{301}va@exemple.fr", "éva@exemple.fr"),
         ];
         for (input, expected) in cases {
             let email = Email::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
@@ -124,6 +137,12 @@ mod tests {
             "ann@exa mple.com",
             "ann\u{0}@example.com",
             "ann@example.com\u{7}",
+            "bob\u{200b}@example.com",
+            "bob@example\u{200d}.com",
+            "\u{202e}moc.elpmaxe@bob",
+            "bob@example.com\u{feff}x",
+            "bob\u{ad}@example.com",
+            "bob\u{2028}@example.com",
             "ann@.example.com",
             "ann@example.com.",
             "ann@example..com",
@@ -143,12 +162,16 @@ mod tests {
     }
 
     #[test]
-    fn serde_is_a_validated_string() {
+    fn serde_is_a_string_and_stored_addresses_are_read_as_stored() {
         let email = Email::parse("Ann@Example.com").expect("valid");
         let json = serde_json::to_string(&email).expect("serializes");
         assert_eq!(json, "\"ann@example.com\"");
-        let back: Email = serde_json::from_str(" \" ANN@example.com\" ").expect("deserializes");
+        let back: Email = serde_json::from_str(&json).expect("deserializes");
         assert_eq!(back, email);
-        assert!(serde_json::from_str::<Email>("\"not an email\"").is_err());
+        // An address stored before a rule refusing it existed still reads, unchanged.
+        let older = "bob\u{200b}@example.com";
+        assert!(Email::parse(older).is_err());
+        let stored: Email = serde_json::from_value(older.into()).expect("deserializes");
+        assert_eq!(stored.as_str(), older);
     }
 }

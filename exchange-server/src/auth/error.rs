@@ -19,9 +19,10 @@ pub enum AuthError {
     /// Unknown email or wrong password; deliberately not saying which.
     #[error("wrong email or password")]
     InvalidCredentials,
-    /// An API token's name is empty or too long after trimming, or has control characters.
+    /// An API token's name is empty or too long after trimming, or has invisible or control
+    /// characters.
     #[error(
-        "a token name must have 1 to {} characters and no control characters",
+        "a token name must have 1 to {} characters and no invisible or control characters",
         super::limits::TOKEN_NAME_CHARS_MAX
     )]
     InvalidTokenName,

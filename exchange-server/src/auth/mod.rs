@@ -67,6 +67,7 @@ mod password;
 mod secret;
 mod sessions;
 mod store;
+mod text;
 mod tickets;
 mod tokens;
 mod user;

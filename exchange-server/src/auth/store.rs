@@ -95,10 +95,9 @@ impl AuthStore {
         let Some(bytes) = self.users_by_account.get(account_key(account))? else {
             return Ok(None);
         };
-        let email: Email = std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(|text| Email::parse(text).ok())
-            .ok_or_else(|| AuthError::Corrupt(format!("account {account}'s email index")))?;
+        let email = std::str::from_utf8(&bytes)
+            .map(|text| Email::stored(text.to_owned()))
+            .map_err(|_| AuthError::Corrupt(format!("account {account}'s email index")))?;
         match self.user_by_email(&email)? {
             Some(user) if user.account == account => Ok(Some(user)),
             _ => Err(AuthError::Corrupt(format!(

@@ -10,6 +10,7 @@ use super::error::AuthError;
 use super::limits::{API_TOKENS_PER_ACCOUNT_MAX, TOKEN_NAME_CHARS_MAX};
 use super::secret::{Secret, SecretHash};
 use super::store::{account_key, decode, encode, from_transaction, AuthStore};
+use super::text::is_hidden;
 
 /// An API token's public description (never its secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,13 +35,13 @@ fn index_key(account: AccountId, id: u64) -> [u8; 12] {
     key
 }
 
-/// The trimmed name, if it has 1 to [`TOKEN_NAME_CHARS_MAX`] characters and no control
-/// characters, else [`AuthError::InvalidTokenName`]. Callers that must not act on a name
-/// that will be refused check it first.
+/// The trimmed name, if it has 1 to [`TOKEN_NAME_CHARS_MAX`] characters and no invisible or
+/// control characters, else [`AuthError::InvalidTokenName`]. Callers that must not act on a
+/// name that will be refused check it first.
 pub fn check_token_name(name: &str) -> Result<&str, AuthError> {
     let name = name.trim();
     let chars = name.chars().count();
-    if chars == 0 || chars > TOKEN_NAME_CHARS_MAX || name.chars().any(char::is_control) {
+    if chars == 0 || chars > TOKEN_NAME_CHARS_MAX || name.chars().any(is_hidden) {
         return Err(AuthError::InvalidTokenName);
     }
     Ok(name)
@@ -268,7 +269,16 @@ mod tests {
             );
         }
         let too_long = "é".repeat(65);
-        for name in ["", "   ", "\t\n", too_long.as_str(), "bell\u{7}"] {
+        let hidden = [
+            "bell\u{7}",
+            "zero\u{200b}width",
+            "\u{202e}tob ym",
+            "bom\u{feff}",
+        ];
+        for name in ["", "   ", "\t\n", too_long.as_str()]
+            .into_iter()
+            .chain(hidden)
+        {
             let error = store
                 .create_api_token(AccountId(1), name, 0)
                 .expect_err(name);

@@ -109,6 +109,29 @@ async fn login_checks_the_password_and_duplicates_are_refused() {
         (status, body["error"]["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_email"))
     );
+    // A lookalike of bob's address is not a second account: hidden characters are refused,
+    // and a decomposed accent is the same address as a composed one.
+    let (status, body) = client
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "bob\u{200b}@example.com", "password": "password123"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_email"))
+    );
+    server.user("\u{e9}va@example.com").await;
+    let (status, body) = client
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "e\u{301}va@example.com", "password": "password123"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("email_taken"))
+    );
     let (status, body) = client
         .post(
             "/api/v1/auth/signup",
