@@ -32,6 +32,23 @@ pub struct ApiRequest {
     pub caller: Option<Caller>,
 }
 
+/// The largest integer a JSON number carries exactly to JavaScript, 2^53 - 1: the API's
+/// bound on every number (docs/api.md), so a client never reads back another value than
+/// the one it sent.
+pub const JSON_INTEGER_MAX: u64 = (1 << 53) - 1;
+
+/// `value`, the body field `name`, if it is at most [`JSON_INTEGER_MAX`]; else 400
+/// `invalid_request`. Fields the engine bounds more tightly (prices, quantities, amounts)
+/// need not be checked here.
+pub fn json_integer(name: &str, value: u64) -> Result<u64, ApiError> {
+    if value > JSON_INTEGER_MAX {
+        return Err(ApiError::invalid(format!(
+            "`{name}` must be at most {JSON_INTEGER_MAX} (2^53 - 1), got {value}"
+        )));
+    }
+    Ok(value)
+}
+
 impl ApiRequest {
     /// The body, a JSON object, parsed into `T`. An empty body, a body that is not JSON, a
     /// content type other than JSON (`application/json`, in any case, with or without

@@ -114,6 +114,12 @@ async fn engine_rejections_have_their_status_and_code() {
             StatusCode::BAD_REQUEST,
             "invalid_request",
         ),
+        (
+            // 2^53: JavaScript would read it back as another number.
+            json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5, "quantity": 1, "client_order_id": 9_007_199_254_740_992_u64}),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
     ];
     for (order, status, code) in cases {
         let (got, body) = ann.post("/api/v1/orders", order.clone()).await;
@@ -123,11 +129,29 @@ async fn engine_rejections_have_their_status_and_code() {
             "{order}: {body}"
         );
     }
+    let (status, alert) = ann
+        .send(
+            Method::PUT,
+            "/api/v1/alerts/below",
+            Some(json!({"threshold": 9_007_199_254_740_992_u64})),
+        )
+        .await;
+    assert_eq!(
+        (status, alert["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request")),
+        "{alert}"
+    );
+    let (_, alerts) = ann.get("/api/v1/alerts").await;
+    assert_eq!(alerts, json!([]), "no alert was set");
     let (_, account) = ann.get("/api/v1/account").await;
     assert_eq!(
         account["credits_available"], 1_000,
         "refusals changed nothing"
     );
+    // The largest number the API carries is accepted.
+    let largest = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 5, "quantity": 1, "client_order_id": 9_007_199_254_740_991_u64});
+    let (status, body) = ann.post("/api/v1/orders", largest).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

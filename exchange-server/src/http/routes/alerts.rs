@@ -4,7 +4,7 @@ use super::account::AlertBody;
 use super::{route, Route};
 use crate::http::error::ApiError;
 use crate::http::reply;
-use crate::http::request::ApiRequest;
+use crate::http::request::{json_integer, ApiRequest};
 use crate::server::app::App;
 use crate::wire::WireAlertDirection;
 use exchange_core::{Action, AlertDirection, Command, Credits};
@@ -56,6 +56,7 @@ async fn list(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> 
 async fn set(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError> {
     let direction = direction(&request)?;
     let SetAlert { threshold } = request.json()?;
+    let threshold = json_integer("threshold", threshold)?;
     let account = request.caller()?.account;
     let action = Action::SetAlert {
         direction,

@@ -7,7 +7,7 @@ use super::{route, Route};
 use crate::history::{Fill, OrderRecord};
 use crate::http::error::ApiError;
 use crate::http::reply;
-use crate::http::request::ApiRequest;
+use crate::http::request::{json_integer, ApiRequest};
 use crate::server::app::App;
 use crate::server::sequencer::ReadSide;
 use crate::wire::{WireEvent, WireSide};
@@ -129,6 +129,9 @@ async fn place(app: Arc<App>, request: ApiRequest) -> Result<Response, ApiError>
     let body: PlaceOrder = request.json()?;
     let account = request.caller()?.account;
     let order_type = body.order_type()?;
+    if let Some(id) = body.client_order_id {
+        json_integer("client_order_id", id)?;
+    }
     let symbol = Symbol::new(&body.ticker)
         .map_err(|error| ApiError::bad_request("invalid_symbol", error.to_string()))?;
     app.rate_limits.order(account)?;
