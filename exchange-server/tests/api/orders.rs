@@ -75,6 +75,38 @@ async fn an_order_rests_is_amended_cancelled_and_a_marketable_one_fills() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_all_of_nothing_answers_without_writing_to_the_log() {
+    let server = TestServer::start().await;
+    let ann = server.user("ann@example.com").await;
+    let seq = |health: serde_json::Value| health["seq"].as_u64().expect("a seq");
+    let before = seq(ann.get("/health").await.1);
+    for path in ["/api/v1/orders", "/api/v1/orders?ticker=MNAD"] {
+        let (status, body) = ann.delete(path).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, json!({"seq": null, "cancelled": []}), "{path}");
+    }
+    assert_eq!(
+        seq(ann.get("/health").await.1),
+        before,
+        "nothing was logged"
+    );
+    // The engine's refusals still come through.
+    let (status, body) = ann.delete("/api/v1/orders?ticker=NOPE").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_ticker"))
+    );
+    // With an order open, the cancel is logged and names it.
+    let bid = json!({"ticker": "MNAD", "side": "buy", "type": "limit", "price": 30, "quantity": 1});
+    let (status, placed) = ann.post("/api/v1/orders", bid).await;
+    assert_eq!(status, StatusCode::CREATED, "{placed}");
+    let (status, body) = ann.delete("/api/v1/orders").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["cancelled"][0]["id"], placed["order"]["id"]);
+    assert_eq!(body["seq"].as_u64(), Some(seq(ann.get("/health").await.1)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn engine_rejections_have_their_status_and_code() {
     let server = TestServer::start().await;
     let ann = server.user("ann@example.com").await;
