@@ -20,6 +20,15 @@ fn limits(per_client_max: usize) -> impl FnOnce(&mut ServeConfig) {
     }
 }
 
+/// Like [`limits`], with a header timeout long enough that idle connections stay open for
+/// the whole test.
+fn limits_keeping_idle(per_client_max: usize) -> impl FnOnce(&mut ServeConfig) {
+    move |config| {
+        limits(per_client_max)(config);
+        config.connections.header_timeout = Duration::from_secs(60);
+    }
+}
+
 fn addr(server: &TestServer) -> SocketAddr {
     server.running.as_ref().expect("running").addr
 }
@@ -103,12 +112,7 @@ async fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
 
 #[tokio::test]
 async fn a_client_over_its_connection_limit_gets_503_while_other_clients_are_served() {
-    let server = TestServer::start_with(|config| {
-        limits(2)(config);
-        // Long enough that the idle connections stay for the whole test.
-        config.connections.header_timeout = Duration::from_secs(60);
-    })
-    .await;
+    let server = TestServer::start_with(limits_keeping_idle(2)).await;
     let first = connect_from(&server, Ipv4Addr::LOCALHOST).await;
     let _second = connect_from(&server, Ipv4Addr::LOCALHOST).await;
     let mut third = connect_from(&server, Ipv4Addr::LOCALHOST).await;
@@ -182,11 +186,7 @@ async fn slow_headers_cannot_keep_a_client_locked_out_past_the_header_timeout() 
 
 #[tokio::test]
 async fn a_websocket_keeps_its_connection_slot_until_it_closes() {
-    let server = TestServer::start_with(|config| {
-        limits(1)(config);
-        config.connections.header_timeout = Duration::from_secs(60);
-    })
-    .await;
+    let server = TestServer::start_with(limits_keeping_idle(1)).await;
     let socket = server.ws("").await;
     let mut stream = connect_from(&server, Ipv4Addr::LOCALHOST).await;
     let (status, _, body) = exchange(&mut stream, HEALTH).await;
