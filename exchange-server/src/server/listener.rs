@@ -5,6 +5,9 @@
 //! refused with 503 `too_many_connections`; hyper closes a connection whose request headers
 //! take longer than [`ConnectionLimits::header_timeout`]; the client's address reaches the
 //! routes as a [`ClientAddr`] request extension.
+//!
+//! [`ConnectionLimits`]: super::connections::ConnectionLimits
+//! [`ConnectionLimits::header_timeout`]: super::connections::ConnectionLimits::header_timeout
 
 use super::connections::{ConnectionSlot, Connections, Refusal};
 use super::metrics::Metrics;
