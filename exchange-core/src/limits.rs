@@ -3,8 +3,9 @@
 //! Amounts are capped at 2^53 - 1 so that every balance, price and quantity the engine can
 //! produce is exactly representable as a JSON number in JavaScript clients.
 
-/// Largest amount representable exactly by an IEEE-754 double: 2^53 - 1.
-const JS_SAFE_INTEGER_MAX: u64 = (1 << 53) - 1;
+/// Largest amount representable exactly by an IEEE-754 double: 2^53 - 1. Servers that speak
+/// JSON bound the numbers they accept by it too.
+pub const JS_SAFE_INTEGER_MAX: u64 = (1 << 53) - 1;
 
 /// Most credits that may exist in the whole exchange (the sum of all deposits). Because every
 /// account's balance is part of this total, no single balance can overflow either.

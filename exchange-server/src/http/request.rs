@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::identity::Caller;
+use exchange_core::limits::JS_SAFE_INTEGER_MAX;
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
 use warp::http::header::CONTENT_TYPE;
@@ -32,18 +33,14 @@ pub struct ApiRequest {
     pub caller: Option<Caller>,
 }
 
-/// The largest integer a JSON number carries exactly to JavaScript, 2^53 - 1: the API's
-/// bound on every number (docs/api.md), so a client never reads back another value than
-/// the one it sent.
-pub const JSON_INTEGER_MAX: u64 = (1 << 53) - 1;
-
-/// `value`, the body field `name`, if it is at most [`JSON_INTEGER_MAX`]; else 400
-/// `invalid_request`. Fields the engine bounds more tightly (prices, quantities, amounts)
-/// need not be checked here.
+/// `value`, the body field `name`, if it is at most 2^53 - 1 ([`JS_SAFE_INTEGER_MAX`]), the
+/// API's bound on every number (docs/api.md), so that a JavaScript client reads back the
+/// value it sent; else 400 `invalid_request`. Fields the engine bounds more tightly (prices,
+/// quantities, amounts) need not be checked here.
 pub fn json_integer(name: &str, value: u64) -> Result<u64, ApiError> {
-    if value > JSON_INTEGER_MAX {
+    if value > JS_SAFE_INTEGER_MAX {
         return Err(ApiError::invalid(format!(
-            "`{name}` must be at most {JSON_INTEGER_MAX} (2^53 - 1), got {value}"
+            "`{name}` must be at most {JS_SAFE_INTEGER_MAX} (2^53 - 1), got {value}"
         )));
     }
     Ok(value)
