@@ -33,7 +33,8 @@ pub struct JournalConfig {
     pub snapshot_every: u64,
     /// Append a checkpoint record once this many records follow the last one (0: never).
     pub checkpoint_every: u64,
-    /// How many snapshots to keep; older ones are deleted. At least 1.
+    /// How many snapshots to keep; older ones are deleted. At least 1: [`Journal::open`]
+    /// refuses 0 with [`JournalError::InvalidConfig`].
     pub snapshots_kept: usize,
 }
 
@@ -92,6 +93,9 @@ pub enum JournalError {
     /// An earlier append or sync failed; reopen the journal from its log.
     #[error("an earlier write failed; reopen the journal")]
     Failed,
+    /// The [`JournalConfig`] asks for something the journal cannot do.
+    #[error("invalid journal configuration: {0}")]
+    InvalidConfig(&'static str),
 }
 
 /// The engine, journaled.
@@ -113,10 +117,12 @@ impl<L: EventLog> Journal<L> {
     /// Loads the newest usable snapshot, replays the records after it, and is ready. A
     /// damaged or missing snapshot only means an older one, or a full replay, is used.
     pub fn open(log: L, config: JournalConfig) -> Result<(Self, Recovery), JournalError> {
-        assert!(
-            config.snapshots_kept >= 1,
-            "config: keep at least one snapshot"
-        );
+        if config.snapshots_kept == 0 {
+            // Deleting every snapshot after writing it would leave restarts nothing to load.
+            return Err(JournalError::InvalidConfig(
+                "snapshots_kept must be at least 1",
+            ));
+        }
         let (mut state, from, mut recovery) = load_snapshot(&log, Seq::MAX)?;
         let mut last_seq = from;
         for record in log.read_from(from + 1) {

@@ -336,3 +336,16 @@ fn a_failed_snapshot_fails_no_batch_and_is_reported_once() {
     assert!(journal.take_snapshot_failure().is_none());
     assert_eq!(journal.state().accounts().len(), 4);
 }
+
+#[test]
+fn keeping_no_snapshots_is_refused_before_the_log_is_read() {
+    let config = JournalConfig {
+        snapshots_kept: 0,
+        ..JournalConfig::default()
+    };
+    let refused = Journal::open(MemoryLog::new(), config);
+    assert!(matches!(
+        refused,
+        Err(JournalError::InvalidConfig(message)) if message.contains("snapshots_kept")
+    ));
+}
