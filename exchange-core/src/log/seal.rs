@@ -36,6 +36,11 @@ pub(crate) fn path(dir: &Path) -> PathBuf {
     dir.join(FILE_NAME)
 }
 
+/// Whether `dir` holds a seal.
+pub(crate) fn exists(dir: &Path) -> bool {
+    path(dir).is_file()
+}
+
 /// The sequence number sealed in `dir`, or 0 if the log was never sealed.
 pub(crate) fn read(dir: &Path) -> Result<Seq, LogError> {
     let path = path(dir);

@@ -101,7 +101,8 @@ impl From<::sled::Error> for LogError {
 }
 
 impl SledLog {
-    /// Opens the log in `dir`, creating an empty one if the directory holds none.
+    /// Opens the log in `dir`, creating an empty one if the directory is new or empty. A
+    /// directory that holds other files but no log is refused with [`LogError::Storage`].
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, LogError> {
         Self::open_with(dir.as_ref(), Create::IfMissing)
     }
@@ -115,6 +116,14 @@ impl SledLog {
         let created = dir.join("conf").is_file();
         if create == Create::Never && !created {
             let message = format!("{} holds no event log", dir.display());
+            return Err(LogError::Storage(message.into()));
+        }
+        if !created && holds_other_files(dir)? {
+            let message = format!(
+                "{} holds files but no event log: refusing to create a log among them \
+                 (open a new or empty directory)",
+                dir.display()
+            );
             return Err(LogError::Storage(message.into()));
         }
         let data_path = dir.join("db");
@@ -401,6 +410,22 @@ fn decode_chunk(key: &[u8], value: &[u8]) -> Result<Vec<Record>, LogError> {
 
 fn storage(error: std::io::Error) -> LogError {
     LogError::Storage(Box::new(error))
+}
+
+/// Whether `dir`, which holds no sled database, holds anything at all: a log is only ever
+/// created in a new or empty directory, so that a mistyped path never scatters the log's
+/// files among someone else's. A seal without a database is the remains of a log, which
+/// opening reports as truncated, so it does not count.
+fn holds_other_files(dir: &Path) -> Result<bool, LogError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(error) => {
+            let message = format!("cannot list {}: {error}", dir.display());
+            return Err(LogError::Storage(message.into()));
+        }
+    };
+    Ok(!seal::exists(dir) && entries.count() > 0)
 }
 
 /// Whether opening may create a log.
@@ -908,6 +933,33 @@ mod tests {
             }
         }
         assert!(!data.exists(), "refusing creates no empty log in its place");
+    }
+
+    #[test]
+    fn a_log_is_never_created_among_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "not a log").unwrap();
+        match SledLog::open(dir.path()) {
+            Err(LogError::Storage(message)) => {
+                assert!(message.to_string().contains("holds files but no event log"))
+            }
+            Err(other) => panic!("expected the directory to be refused, got {other}"),
+            Ok(_) => panic!("a log was created among other files"),
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "refusing writes nothing");
+
+        std::fs::remove_file(&notes).unwrap();
+        let mut log = SledLog::open(dir.path()).unwrap();
+        log.append(&[checkpoint(1)]).unwrap();
+        log.sync().unwrap();
+        drop(log);
+        assert_eq!(
+            SledLog::open(dir.path()).unwrap().last_seq(),
+            1,
+            "its own files are a log"
+        );
     }
 
     #[test]
