@@ -18,8 +18,9 @@ use warp::http::HeaderMap;
 use warp::reply::Response;
 use warp::Reply;
 
-/// Largest WebSocket message a client may send, in bytes; larger frames are refused by
-/// the protocol layer, smaller but oversized messages get an error message from the hub.
+/// Largest WebSocket message a client may send, in bytes; a larger one closes the socket
+/// with a protocol error (code 1002), while smaller but oversized messages get an error
+/// message from the hub.
 pub const WS_FRAME_BYTES_MAX: usize = 64 * 1024;
 
 /// The query of `/ws`.

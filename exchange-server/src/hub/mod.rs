@@ -53,7 +53,8 @@ mod fixture;
 pub use connection::Connection;
 pub use error::ClientError;
 pub use socket::{
-    serve_socket, SocketConfig, CLOSE_IDLE, CLOSE_SLOW_CONSUMER, CLOSE_UNAUTHENTICATED,
+    serve_socket, SocketConfig, CLOSE_IDLE, CLOSE_PROTOCOL_ERROR, CLOSE_SLOW_CONSUMER,
+    CLOSE_UNAUTHENTICATED,
 };
 
 use exchange_core::log::{Record, Seq};

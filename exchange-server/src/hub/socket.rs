@@ -17,6 +17,15 @@ pub const CLOSE_IDLE: u16 = 4000;
 /// expired, or its API token was revoked.
 pub const CLOSE_UNAUTHENTICATED: u16 = 4001;
 
+/// The close code sent to a client that broke the WebSocket protocol: a frame over
+/// [`crate::http::ws::WS_FRAME_BYTES_MAX`], an unmasked or malformed frame, text that is not
+/// UTF-8. RFC 6455's "protocol error"; the close reason says what was wrong.
+pub const CLOSE_PROTOCOL_ERROR: u16 = 1002;
+
+/// Longest close reason in bytes: a close frame's payload is at most 125 bytes, two of
+/// them the code.
+const CLOSE_REASON_BYTES_MAX: usize = 123;
+
 /// Client frames read ahead of the session logic; the reader waits when it is full.
 const INCOMING_FRAMES_MAX: usize = 16;
 
@@ -47,7 +56,7 @@ impl Default for SocketConfig {
 }
 
 /// Why the pump stopped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Ending {
     /// The client closed, or the socket failed.
     ClientGone,
@@ -57,6 +66,8 @@ enum Ending {
     Idle,
     /// The credential the socket was opened with no longer holds.
     CredentialEnded,
+    /// The client broke the protocol; the reason says how.
+    ProtocolError(String),
 }
 
 /// Serves one WebSocket until either side ends it: text frames go to
@@ -65,7 +76,8 @@ enum Ending {
 /// for `idle_timeout` is closed (code 4000). A client the hub disconnected gets its queued
 /// messages and then close code 4008, "slow consumer". Every `credential_check_interval`,
 /// `credential_holds` is asked whether the socket's credential still holds; once it does
-/// not, the client is closed with code 4001 (an anonymous socket passes `|| true`).
+/// not, the client is closed with code 4001 (an anonymous socket passes `|| true`). A client
+/// that breaks the protocol is closed with code 1002 and a reason saying what it did.
 pub async fn serve_socket(
     socket: WebSocket,
     mut connection: Connection,
@@ -77,7 +89,7 @@ pub async fn serve_socket(
     // it from the writer's loop would make the protocol layer prepare a read (and zero its
     // read buffer) for every message written.
     let (frames, mut incoming) = tokio::sync::mpsc::channel(INCOMING_FRAMES_MAX);
-    let reader = tokio::spawn(read_frames(stream, frames));
+    let mut reader = tokio::spawn(read_frames(stream, frames));
     let start = Instant::now() + config.ping_interval;
     let mut ping = tokio::time::interval_at(start, config.ping_interval);
     let first_check = Instant::now() + config.credential_check_interval;
@@ -86,7 +98,13 @@ pub async fn serve_socket(
     let ending = loop {
         tokio::select! {
             frame = incoming.recv() => {
-                let Some(frame) = frame else { break Ending::ClientGone };
+                let Some(frame) = frame else {
+                    // The reader has stopped; it says whether the client broke the protocol.
+                    break match (&mut reader).await {
+                        Ok(Some(reason)) => Ending::ProtocolError(reason),
+                        Ok(None) | Err(_) => Ending::ClientGone,
+                    };
+                };
                 heard = Instant::now();
                 if let Ok(text) = frame.to_str() {
                     connection.handle_text(text);
@@ -116,6 +134,7 @@ pub async fn serve_socket(
     reader.abort();
     let close = match ending {
         Ending::ClientGone => None,
+        Ending::ProtocolError(reason) => Some(Message::close_with(CLOSE_PROTOCOL_ERROR, reason)),
         Ending::Slow => Some(Message::close_with(CLOSE_SLOW_CONSUMER, "slow consumer")),
         Ending::Idle => Some(Message::close_with(CLOSE_IDLE, "idle timeout")),
         Ending::CredentialEnded => Some(Message::close_with(
@@ -131,16 +150,37 @@ pub async fn serve_socket(
 }
 
 /// Forwards the client's frames until it closes or the socket fails; a frame that is not
-/// a close frame counts as hearing from the client (pongs included).
+/// a close frame counts as hearing from the client (pongs included). Returns the close
+/// reason for a client that broke the protocol.
 async fn read_frames(
     mut stream: futures_util::stream::SplitStream<WebSocket>,
     frames: tokio::sync::mpsc::Sender<Message>,
-) {
-    while let Some(Ok(frame)) = stream.next().await {
-        if frame.is_close() || frames.send(frame).await.is_err() {
-            return;
+) -> Option<String> {
+    while let Some(read) = stream.next().await {
+        match read {
+            Ok(frame) => {
+                if frame.is_close() || frames.send(frame).await.is_err() {
+                    return None;
+                }
+            }
+            Err(error) => return Some(protocol_error(&error)),
         }
     }
+    None
+}
+
+/// The close reason for a failed read. A read that failed because the connection broke
+/// gets one too; sending it then fails, which the pump ignores.
+fn protocol_error(error: &warp::Error) -> String {
+    let mut reason = format!("protocol error: {error}");
+    if reason.len() > CLOSE_REASON_BYTES_MAX {
+        let mut end = CLOSE_REASON_BYTES_MAX;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+    }
+    reason
 }
 
 /// Writes one queued message and whatever else is already queued (up to a batch), then

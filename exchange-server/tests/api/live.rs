@@ -151,6 +151,22 @@ async fn resuming_with_since_delivers_exactly_the_missed_messages() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_over_the_protocol_limit_is_closed_with_a_protocol_error() {
+    let server = TestServer::start().await;
+    let mut ws = server.ws("").await;
+    let limit = exchange_server::http::ws::WS_FRAME_BYTES_MAX;
+    ws.send_text("x".repeat(limit + 1)).await;
+    let (code, reason) = ws.closed().await;
+    assert_eq!(code, exchange_server::hub::CLOSE_PROTOCOL_ERROR);
+    assert!(reason.starts_with("protocol error: "), "{reason}");
+    assert!(reason.contains("too long"), "says what was wrong: {reason}");
+
+    let mut other = server.ws("").await;
+    other.send(json!({"op": "ping"})).await;
+    other.until("pong").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_and_oversized_messages_get_errors_and_the_socket_stays_usable() {
     let server = TestServer::start().await;
     let mut ws = server.ws("").await;
