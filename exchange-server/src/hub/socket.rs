@@ -163,15 +163,22 @@ async fn read_frames(
                     return None;
                 }
             }
-            Err(error) => return Some(protocol_error(&error)),
+            Err(error) => return protocol_error(&error),
         }
     }
     None
 }
 
-/// The close reason for a failed read. A read that failed because the connection broke
-/// gets one too; sending it then fails, which the pump ignores.
-fn protocol_error(error: &warp::Error) -> String {
+/// The close reason for a read that failed because the client broke the protocol, or
+/// `None` if the connection itself failed: then no one is left to tell.
+fn protocol_error(error: &warp::Error) -> Option<String> {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.is::<std::io::Error>() {
+            return None;
+        }
+        source = cause.source();
+    }
     let mut reason = format!("protocol error: {error}");
     if reason.len() > CLOSE_REASON_BYTES_MAX {
         let mut end = CLOSE_REASON_BYTES_MAX;
@@ -180,7 +187,7 @@ fn protocol_error(error: &warp::Error) -> String {
         }
         reason.truncate(end);
     }
-    reason
+    Some(reason)
 }
 
 /// Writes one queued message and whatever else is already queued (up to a batch), then
