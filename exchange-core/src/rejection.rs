@@ -51,12 +51,13 @@ pub enum Rejection {
     /// The maximum number of tickers exists already.
     #[error("the exchange lists the maximum number of tickers")]
     TooManyTickers,
-    /// The ticker already has the requested status.
+    /// The ticker already has the requested status. It is named by symbol, the name its
+    /// users know, as in every rejection about a ticker that exists.
     #[error("ticker {0} already has that status")]
-    TickerStatusUnchanged(TickerId),
+    TickerStatusUnchanged(Symbol),
     /// The ticker is closed for trading.
     #[error("ticker {0} is closed for trading")]
-    MarketClosed(TickerId),
+    MarketClosed(Symbol),
     /// Zero, or more than [`crate::limits::QUANTITY_MAX`].
     #[error("quantity must be from 1 to {max}, got {0}", max = crate::limits::QUANTITY_MAX)]
     InvalidQuantity(Quantity),

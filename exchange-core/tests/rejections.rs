@@ -461,7 +461,7 @@ fn too_many_tickers() {
 fn ticker_status_unchanged() {
     let mut m = Market::new();
     let ticker = m.ticker;
-    let err = Rejection::TickerStatusUnchanged(ticker);
+    let err = Rejection::TickerStatusUnchanged(Symbol::new("MNAD").unwrap());
     let code = "ticker_status_unchanged";
     assert_rejected(set_status(&mut m, ticker, TickerStatus::Open), err, code);
     set_status(&mut m, ticker, TickerStatus::Closed).unwrap();
@@ -475,8 +475,10 @@ fn market_closed() {
     let ticker = m.ticker;
     let bid = order_id(&m.limit(a, Side::Buy, 10, 2).unwrap());
     set_status(&mut m, ticker, TickerStatus::Closed).unwrap();
-    let err = Rejection::MarketClosed(ticker);
+    let err = Rejection::MarketClosed(Symbol::new("MNAD").unwrap());
     let code = "market_closed";
+    // Users know a ticker by its symbol, not by the engine's id for it.
+    assert_eq!(err.to_string(), "ticker MNAD is closed for trading");
     assert_rejected(m.limit(a, Side::Buy, 10, 1), err, code);
     assert_rejected(m.limit(a, Side::Sell, 20, 1), err, code);
     assert_rejected(m.market(a, Side::Sell, 1), err, code);
@@ -1087,8 +1089,8 @@ fn every_rejection() -> Vec<Rejection> {
         Rejection::InvalidSymbol(SymbolError::Character),
         Rejection::DuplicateSymbol(Symbol::new("MNAD").unwrap()),
         Rejection::TooManyTickers,
-        Rejection::TickerStatusUnchanged(ticker),
-        Rejection::MarketClosed(ticker),
+        Rejection::TickerStatusUnchanged(Symbol::new("MNAD").unwrap()),
+        Rejection::MarketClosed(Symbol::new("MNAD").unwrap()),
         Rejection::InvalidQuantity(Quantity(0)),
         Rejection::InvalidPrice(Price(0)),
         Rejection::InvalidAmount,

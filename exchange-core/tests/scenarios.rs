@@ -17,8 +17,8 @@ use common::{fills, order_id, Fill, Market};
 use exchange_core::{
     AccountId, AccountKind, AccountStatus, Action, AlertDirection, CancelReason, ClientOrderId,
     Credits, Event, NewOrder, OrderId, OrderRef, OrderStatus, OrderType, PositionView, Price,
-    Priority, Quantity, Rejection, RemainderReason, SelfTrade, Side, TickerId, TickerStatus,
-    TimeInForce, TransferReason,
+    Priority, Quantity, Rejection, RemainderReason, SelfTrade, Side, Symbol, TickerId,
+    TickerStatus, TimeInForce, TransferReason,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -772,19 +772,19 @@ fn s20_closed_ticker_rejects_orders() {
     .unwrap();
     assert_eq!(
         m.limit(a, Side::Buy, 10, 1),
-        Err(Rejection::MarketClosed(ticker))
+        Err(Rejection::MarketClosed(mnad()))
     );
     assert_eq!(
         m.limit(a, Side::Sell, 10, 1),
-        Err(Rejection::MarketClosed(ticker))
+        Err(Rejection::MarketClosed(mnad()))
     );
     assert_eq!(
         m.market(a, Side::Buy, 1),
-        Err(Rejection::MarketClosed(ticker))
+        Err(Rejection::MarketClosed(mnad()))
     );
     assert_eq!(
         m.market(a, Side::Sell, 1),
-        Err(Rejection::MarketClosed(ticker))
+        Err(Rejection::MarketClosed(mnad()))
     );
 }
 
@@ -2251,11 +2251,11 @@ fn closed_ticker_keeps_book_and_allows_cancels() {
     assert_eq!(m.quote(), (Some(21), Some(30)));
     assert_eq!(
         m.market(b, Side::Buy, 1),
-        Err(Rejection::MarketClosed(ticker))
+        Err(Rejection::MarketClosed(mnad()))
     );
     assert_eq!(
         m.amend(a, OrderRef::Id(ask), 31, 3),
-        Err(Rejection::MarketClosed(ticker))
+        Err(Rejection::MarketClosed(mnad()))
     );
 
     let events = m.cancel(a, OrderRef::Id(bid)).unwrap();
@@ -2490,4 +2490,9 @@ fn holdings_of_an_unknown_account_or_ticker_are_none() {
         assert!(state.holdings(ann, ticker).is_none(), "{ticker:?}");
     }
     assert!(state.holdings(AccountId(999), m.ticker).is_none());
+}
+
+/// The symbol of the ticker [`Market::new`] lists.
+fn mnad() -> Symbol {
+    Symbol::new("MNAD").unwrap()
 }

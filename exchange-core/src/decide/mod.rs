@@ -140,6 +140,6 @@ fn open_ticker(state: &State, id: TickerId) -> Result<&Ticker, Rejection> {
     let found = ticker(state, id)?;
     match found.status {
         TickerStatus::Open => Ok(found),
-        TickerStatus::Closed => Err(Rejection::MarketClosed(id)),
+        TickerStatus::Closed => Err(Rejection::MarketClosed(found.symbol)),
     }
 }

@@ -39,8 +39,9 @@ pub(super) fn set_status(
     out: &mut Vec<Event>,
 ) -> Result<(), Rejection> {
     require_admin(state, actor)?;
-    if ticker(state, id)?.status == status {
-        return Err(Rejection::TickerStatusUnchanged(id));
+    let listed = ticker(state, id)?;
+    if listed.status == status {
+        return Err(Rejection::TickerStatusUnchanged(listed.symbol));
     }
     out.push(Event::TickerStatusChanged { ticker: id, status });
     Ok(())

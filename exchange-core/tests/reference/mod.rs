@@ -431,7 +431,7 @@ impl Model {
                     .ok_or(Rejection::UnknownTicker(ticker))?;
                 let open = status == TickerStatus::Open;
                 if t.open == open {
-                    return Err(Rejection::TickerStatusUnchanged(ticker));
+                    return Err(Rejection::TickerStatusUnchanged(t.symbol));
                 }
                 t.open = open;
                 out.push(Event::TickerStatusChanged { ticker, status });
@@ -761,7 +761,7 @@ impl Model {
             .get(&ticker_id)
             .ok_or(Rejection::UnknownTicker(ticker_id))?;
         if !ticker.open {
-            return Err(Rejection::MarketClosed(ticker_id));
+            return Err(Rejection::MarketClosed(ticker.symbol));
         }
         let qty = order.quantity.0;
         if qty == 0 || qty > QUANTITY_MAX {
@@ -1021,7 +1021,7 @@ impl Model {
         let (ticker_id, id) = self.own_resting(me, target)?;
         let ticker = &self.tickers[&ticker_id];
         if !ticker.open {
-            return Err(Rejection::MarketClosed(ticker_id));
+            return Err(Rejection::MarketClosed(ticker.symbol));
         }
         if quantity.0 == 0 || quantity.0 > QUANTITY_MAX {
             return Err(Rejection::InvalidQuantity(quantity));

@@ -332,4 +332,24 @@ async fn transfers_alerts_orchestrator_and_admin() {
         (status, body["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("market_closed"))
     );
+    // The message names the ticker as the caller did, not by the engine's id for it.
+    assert_eq!(
+        body["error"]["message"].as_str(),
+        Some("ticker ACME is closed for trading")
+    );
+    let (status, body) = admin
+        .send(
+            Method::PUT,
+            "/api/v1/admin/tickers/ACME/status",
+            Some(json!({"status": "closed"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("ticker_status_unchanged"))
+    );
+    assert_eq!(
+        body["error"]["message"].as_str(),
+        Some("ticker ACME already has that status")
+    );
 }
