@@ -4,7 +4,7 @@ use crate::book::{OrderArena, RestingOrder, NIL};
 use crate::command::{AccountKind, AlertDirection, Side, TickerStatus};
 use crate::ids::{AccountId, ClientOrderId, OrderId, TickerId};
 use crate::ledger::{Account, AccountStatus, ALERT_DIRECTIONS};
-use crate::limits::DEPTH_LEVELS_MAX;
+use crate::limits::{CREDITS_TOTAL_MAX, DEPTH_LEVELS_MAX};
 use crate::money::{Credits, Price, Quantity};
 use crate::state::State;
 use crate::symbol::Symbol;
@@ -340,6 +340,13 @@ impl State {
     /// All credits in the exchange: the sum of every deposit.
     pub fn credits_total(&self) -> Credits {
         self.ledger.credits_total
+    }
+
+    /// The most credits a deposit may still add: what is left below
+    /// [`crate::limits::CREDITS_TOTAL_MAX`]. A larger deposit is rejected with
+    /// [`crate::Rejection::Overflow`].
+    pub fn credits_headroom(&self) -> Credits {
+        Credits(CREDITS_TOTAL_MAX.saturating_sub(self.ledger.credits_total.0))
     }
 
     /// The id the next accepted order will get.

@@ -853,7 +853,15 @@ fn overflow() {
     );
     // Total credits beyond CREDITS_TOTAL_MAX.
     let total = m.exchange.state().credits_total().0;
-    deposit(&mut m, a, CREDITS_TOTAL_MAX - total).unwrap();
+    let headroom = m.exchange.state().credits_headroom();
+    assert_eq!(headroom, Credits(CREDITS_TOTAL_MAX - total));
+    assert_rejected(
+        deposit(&mut m, a, headroom.0 + 1),
+        Rejection::Overflow,
+        code,
+    );
+    deposit(&mut m, a, headroom.0).unwrap();
+    assert_eq!(m.exchange.state().credits_headroom(), Credits::ZERO);
     assert_rejected(deposit(&mut m, a, 1), Rejection::Overflow, code);
     assert_rejected(deposit(&mut m, a, u64::MAX), Rejection::Overflow, code);
     // Total shares of a ticker beyond SHARES_TOTAL_MAX.

@@ -4,7 +4,7 @@ use super::{acting_account, active_account, require_admin, ticker};
 use crate::command::Actor;
 use crate::event::{Event, TransferReason};
 use crate::ids::{AccountId, TickerId};
-use crate::limits::{CREDITS_TOTAL_MAX, SHARES_TOTAL_MAX};
+use crate::limits::SHARES_TOTAL_MAX;
 use crate::money::{Credits, Quantity};
 use crate::rejection::Rejection;
 use crate::state::State;
@@ -22,8 +22,7 @@ pub(super) fn deposit(
     if amount.0 == 0 {
         return Err(Rejection::InvalidAmount);
     }
-    let total = state.ledger.credits_total.0.checked_add(amount.0);
-    if total.is_none_or(|total| total > CREDITS_TOTAL_MAX) {
+    if amount > state.credits_headroom() {
         return Err(Rejection::Overflow);
     }
     out.push(Event::CreditsDeposited { account, amount });

@@ -75,14 +75,11 @@ async fn create_user(app: &App, email: &Email, password: String) -> Result<User,
     let password_hash =
         blocking("password hashing stopped", move || hash_password(&password)).await?;
     let signup_credits = app.policy.signup_credits;
-    let total = app.read(|side| side.state.credits_total().0).await?;
-    if total
-        .checked_add(signup_credits)
-        .is_none_or(|after| after > CREDITS_TOTAL_MAX)
-    {
+    let headroom = app.read(|side| side.state.credits_headroom()).await?;
+    if signup_credits > headroom.0 {
         let message = format!(
-            "the exchange cannot fund a new account: its {total} credits are at their limit \
-             of {CREDITS_TOTAL_MAX}"
+            "the exchange cannot fund a new account with {signup_credits} credits: only \
+             {headroom} more may be deposited below its limit of {CREDITS_TOTAL_MAX}"
         );
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
