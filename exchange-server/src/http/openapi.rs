@@ -435,9 +435,9 @@ fn operations() -> Vec<Operation> {
     ]
 }
 
-/// The (method, path, authenticated) of every documented operation, for the test that
-/// compares the document with the router.
-pub fn documented_routes() -> Vec<(String, String, bool)> {
+/// The (method, path, authenticated, query parameter names) of every documented operation,
+/// for the test that compares the document with the router.
+pub fn documented_routes() -> Vec<(String, String, bool, Vec<String>)> {
     operations()
         .into_iter()
         .map(|op| {
@@ -445,6 +445,7 @@ pub fn documented_routes() -> Vec<(String, String, bool)> {
                 op.method.to_uppercase(),
                 op.path.to_owned(),
                 op.authenticated,
+                op.query.iter().map(|(name, ..)| (*name).to_owned()).collect(),
             )
         })
         .collect()

@@ -54,6 +54,36 @@ async fn every_route_that_is_not_public_needs_authentication() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_parameter_a_route_does_not_take_is_refused_on_every_route() {
+    let server = TestServer::start().await;
+    let admin = server.admin().await;
+    let before = seq(&admin).await;
+    for route in routes::all() {
+        let method = Method::from_bytes(route.method.as_str().as_bytes()).expect("a method");
+        let body = (method != Method::GET).then(|| json!({}));
+        let path = format!("{}?limits=5", concrete(route.path));
+        let (status, body) = admin.send(method, &path, body).await;
+        let what = format!("{} {}: {body}", route.method, route.path);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}");
+        assert_eq!(body["error"]["code"], "invalid_request", "{what}");
+        let message = body["error"]["message"].as_str().expect("a message");
+        assert!(message.contains("`limits`"), "{what}");
+        for name in route.query {
+            assert!(message.contains(&format!("`{name}`")), "{what}");
+        }
+    }
+    assert_eq!(seq(&admin).await, before, "a refused request changes nothing");
+    for path in [
+        "/api/v1/orders?status=recent&ticker=MNAD&limit=5",
+        "/api/v1/tickers/MNAD/candles?interval=1m&from=0&to=60000",
+        "/api/v1/tickers/MNAD/depth?levels=3",
+    ] {
+        let (status, body) = admin.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identity_comes_only_from_the_session() {
     let server = TestServer::start().await;
     let ann = server.user("ann@example.com").await;

@@ -7,18 +7,19 @@ use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 #[test]
-fn the_document_and_the_router_list_the_same_routes_with_the_same_access() {
-    let router: BTreeSet<(String, String, bool)> = routes::all()
+fn the_document_and_the_router_list_the_same_routes_with_the_same_access_and_query() {
+    let router: BTreeSet<(String, String, bool, Vec<String>)> = routes::all()
         .into_iter()
         .map(|route| {
             (
                 route.method.to_string(),
                 route.path.to_owned(),
                 route.access == Access::Authenticated,
+                route.query.iter().map(|name| (*name).to_owned()).collect(),
             )
         })
         .collect();
-    let documented: BTreeSet<(String, String, bool)> = documented_routes().into_iter().collect();
+    let documented: BTreeSet<_> = documented_routes().into_iter().collect();
     let undocumented: Vec<_> = router.difference(&documented).collect();
     let unrouted: Vec<_> = documented.difference(&router).collect();
     assert!(

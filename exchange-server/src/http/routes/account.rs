@@ -21,8 +21,8 @@ pub const ROWS_DEFAULT: usize = 100;
 pub fn routes() -> Vec<Route> {
     vec![
         route!(GET "/api/v1/account", Authenticated, account),
-        route!(GET "/api/v1/account/fills", Authenticated, fills),
-        route!(GET "/api/v1/account/transfers", Authenticated, transfers),
+        route!(GET "/api/v1/account/fills", Authenticated, fills, query = ["limit"]),
+        route!(GET "/api/v1/account/transfers", Authenticated, transfers, query = ["limit"]),
     ]
 }
 

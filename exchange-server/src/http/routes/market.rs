@@ -31,10 +31,10 @@ pub fn routes() -> Vec<Route> {
         route!(GET "/api/v1/tickers", Public, tickers),
         route!(GET "/api/v1/tickers/{symbol}", Public, ticker),
         route!(GET "/api/v1/tickers/{symbol}/quote", Public, quote),
-        route!(GET "/api/v1/tickers/{symbol}/depth", Public, depth),
-        route!(GET "/api/v1/tickers/{symbol}/trades", Public, trades),
-        route!(GET "/api/v1/tickers/{symbol}/candles", Public, candles),
-        route!(GET "/api/v1/activity", Public, activity),
+        route!(GET "/api/v1/tickers/{symbol}/depth", Public, depth, query = ["levels"]),
+        route!(GET "/api/v1/tickers/{symbol}/trades", Public, trades, query = ["limit"]),
+        route!(GET "/api/v1/tickers/{symbol}/candles", Public, candles, query = ["interval", "from", "to"]),
+        route!(GET "/api/v1/activity", Public, activity, query = ["limit"]),
     ]
 }
 

@@ -50,16 +50,24 @@ pub struct Route {
     pub access: Access,
     /// What answers it.
     pub handler: Handler,
+    /// The names of the query parameters it takes; a request with any other is refused
+    /// before the handler runs.
+    pub query: &'static [&'static str],
 }
 
-/// Builds a [`Route`] from an `async fn(Arc<App>, ApiRequest) -> Result<Response, ApiError>`.
+/// Builds a [`Route`] from an `async fn(Arc<App>, ApiRequest) -> Result<Response, ApiError>`,
+/// taking no query parameters unless `query = [...]` names them.
 macro_rules! route {
     ($method:ident $path:literal, $access:ident, $handler:path) => {
+        route!($method $path, $access, $handler, query = [])
+    };
+    ($method:ident $path:literal, $access:ident, $handler:path, query = [$($name:literal),*]) => {
         $crate::http::routes::Route {
             method: ::warp::http::Method::$method,
             path: $path,
             access: $crate::http::routes::Access::$access,
             handler: |app, request| Box::pin($handler(app, request)),
+            query: &[$($name),*],
         }
     };
 }
@@ -193,10 +201,13 @@ pub async fn dispatch(app: Arc<App>, router: Arc<Router>, mut request: ApiReques
         Matched::Route(route, params) => {
             request.params = params;
             match authenticate(&app, route.access, &request) {
-                Ok(caller) => {
-                    request.caller = caller;
-                    (route.handler)(Arc::clone(&app), request).await
-                }
+                Ok(caller) => match known_query(route, &request.query) {
+                    Ok(()) => {
+                        request.caller = caller;
+                        (route.handler)(Arc::clone(&app), request).await
+                    }
+                    Err(error) => Err(error),
+                },
                 Err(error) => Err(error),
             }
         }
@@ -222,6 +233,29 @@ fn authenticate(
         Access::Public => Ok(None),
         Access::Authenticated => app.caller(request).map(Some),
     }
+}
+
+/// 400 `invalid_request` if the query names a parameter the route does not take, so that
+/// a misspelt or misplaced parameter is an error rather than silently ignored.
+fn known_query(route: &Route, query: &str) -> Result<(), ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|error| ApiError::invalid(format!("query: {error}")))?;
+    let Some((unknown, _)) = pairs
+        .iter()
+        .find(|(name, _)| !route.query.contains(&name.as_str()))
+    else {
+        return Ok(());
+    };
+    let takes = if route.query.is_empty() {
+        "no query parameters".to_owned()
+    } else {
+        let names: Vec<String> = route.query.iter().map(|name| format!("`{name}`")).collect();
+        names.join(", ")
+    };
+    Err(ApiError::invalid(format!(
+        "unknown query parameter `{unknown}`: {} {} takes {takes}",
+        route.method, route.path
+    )))
 }
 
 /// 405 `method_not_allowed`, naming the methods the path answers.

@@ -28,8 +28,8 @@ pub const RECENT_ORDERS_DEFAULT: usize = 100;
 pub fn routes() -> Vec<Route> {
     vec![
         route!(POST "/api/v1/orders", Authenticated, place),
-        route!(GET "/api/v1/orders", Authenticated, list),
-        route!(DELETE "/api/v1/orders", Authenticated, cancel_all),
+        route!(GET "/api/v1/orders", Authenticated, list, query = ["status", "ticker", "limit"]),
+        route!(DELETE "/api/v1/orders", Authenticated, cancel_all, query = ["ticker"]),
         route!(GET "/api/v1/orders/client/{client_order_id}", Authenticated, get_by_client_id),
         route!(DELETE "/api/v1/orders/client/{client_order_id}", Authenticated, cancel_by_client_id),
         route!(GET "/api/v1/orders/{id}", Authenticated, get),
