@@ -9,12 +9,18 @@ use super::error::AuthError;
 use super::limits::EMAIL_BYTES_MAX;
 use super::text::is_hidden;
 use unicode_normalization::UnicodeNormalization;
+use unicode_security::MixedScript;
 
 /// A normalised, validated email address: trimmed, lower-cased and in Unicode normal form C
 /// (so that `é` typed as one character or as `e` plus an accent is one address), with
-/// exactly one `@`, non-empty local and domain parts, a `.` inside the domain, no whitespace
-/// and no invisible characters (controls, zero-width or direction-changing ones), and at most
-/// [`EMAIL_BYTES_MAX`] bytes.
+/// exactly one `@`, non-empty local and domain parts, a `.` inside the domain, no whitespace,
+/// no invisible characters (controls, zero-width or direction-changing ones), no part that
+/// mixes scripts, and at most [`EMAIL_BYTES_MAX`] bytes.
+///
+/// Mixing scripts is refused because transfers name their recipient by email: `pаul@x.com`
+/// with a Cyrillic `а` would otherwise be a different user who looks exactly like `paul`.
+/// Each part (the local part and each domain label) must be written in one script, as
+/// Unicode's UTS #39 defines it; digits and punctuation go with any script.
 ///
 /// The check is deliberately loose (the exchange sends no mail); it catches typos and
 /// keeps keys canonical, it does not implement RFC 5322. It serializes as a plain string.
@@ -75,6 +81,10 @@ fn check(email: &str) -> Result<(), &'static str> {
     if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
         return Err("the domain has an empty label");
     }
+    let mut parts = std::iter::once(local).chain(domain.split('.'));
+    if !parts.all(|part| part.is_single_script()) {
+        return Err("mixes scripts in one part, as lookalike addresses do");
+    }
     Ok(())
 }
 
@@ -112,6 +122,10 @@ mod tests {
             ("ÉVA@exemple.fr", "éva@exemple.fr"),
             // `E` and a combining acute accent compose to the same `é`.
             ("E\u{301}va@exemple.fr", "éva@exemple.fr"),
+            // One script per part, each its own: Greek, Cyrillic and Latin labels.
+            ("αλέξης@παράδειγμα.gr", "αλέξης@παράδειγμα.gr"),
+            ("иван.2@пример.рф", "иван.2@пример.рф"),
+            ("ann-2_x+y@mail-1.example.com", "ann-2_x+y@mail-1.example.com"),
         ];
         for (input, expected) in cases {
             let email = Email::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
@@ -147,6 +161,10 @@ mod tests {
             "ann@example.com.",
             "ann@example..com",
             too_long.as_str(),
+            // Lookalikes: a Cyrillic `а` (U+0430) in a Latin name, and a Greek `ο` (U+03BF).
+            "p\u{430}ul@example.com",
+            "paul@ex\u{430}mple.com",
+            "paul@example.c\u{3bf}m",
         ];
         for input in cases {
             let error = Email::parse(input).expect_err(input);
