@@ -125,7 +125,10 @@ mod tests {
             // One script per part, each its own: Greek, Cyrillic and Latin labels.
             ("αλέξης@παράδειγμα.gr", "αλέξης@παράδειγμα.gr"),
             ("иван.2@пример.рф", "иван.2@пример.рф"),
-            ("ann-2_x+y@mail-1.example.com", "ann-2_x+y@mail-1.example.com"),
+            (
+                "ann-2_x+y@mail-1.example.com",
+                "ann-2_x+y@mail-1.example.com",
+            ),
         ];
         for (input, expected) in cases {
             let email = Email::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));

@@ -445,7 +445,10 @@ pub fn documented_routes() -> Vec<(String, String, bool, Vec<String>)> {
                 op.method.to_uppercase(),
                 op.path.to_owned(),
                 op.authenticated,
-                op.query.iter().map(|(name, ..)| (*name).to_owned()).collect(),
+                op.query
+                    .iter()
+                    .map(|(name, ..)| (*name).to_owned())
+                    .collect(),
             )
         })
         .collect()

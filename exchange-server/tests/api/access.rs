@@ -72,7 +72,11 @@ async fn a_query_parameter_a_route_does_not_take_is_refused_on_every_route() {
             assert!(message.contains(&format!("`{name}`")), "{what}");
         }
     }
-    assert_eq!(seq(&admin).await, before, "a refused request changes nothing");
+    assert_eq!(
+        seq(&admin).await,
+        before,
+        "a refused request changes nothing"
+    );
     for path in [
         "/api/v1/orders?status=recent&ticker=MNAD&limit=5",
         "/api/v1/tickers/MNAD/candles?interval=1m&from=0&to=60000",

@@ -314,13 +314,11 @@ async fn transfers_alerts_orchestrator_and_admin() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, body) = admin
-        .send(
-            Method::PUT,
-            "/api/v1/admin/tickers/ACME/status",
-            Some(json!({"status": "closed"})),
-        )
-        .await;
+    let close = || {
+        let closed = Some(json!({"status": "closed"}));
+        admin.send(Method::PUT, "/api/v1/admin/tickers/ACME/status", closed)
+    };
+    let (status, body) = close().await;
     assert_eq!(
         (status, body["status"].as_str()),
         (StatusCode::OK, Some("closed"))
@@ -337,13 +335,7 @@ async fn transfers_alerts_orchestrator_and_admin() {
         body["error"]["message"].as_str(),
         Some("ticker ACME is closed for trading")
     );
-    let (status, body) = admin
-        .send(
-            Method::PUT,
-            "/api/v1/admin/tickers/ACME/status",
-            Some(json!({"status": "closed"})),
-        )
-        .await;
+    let (status, body) = close().await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("ticker_status_unchanged"))
