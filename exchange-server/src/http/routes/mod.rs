@@ -195,19 +195,19 @@ impl Router {
 
 /// Answers an API request from the table: 404 `not_found` for an unknown path, 405
 /// `method_not_allowed` for a known path with another method, 401 for a route that needs
-/// authentication without it (see [`App::caller`]).
+/// authentication without it (see [`App::caller`]), 400 for a query parameter the route
+/// does not take.
 pub async fn dispatch(app: Arc<App>, router: Arc<Router>, mut request: ApiRequest) -> Response {
     let answer = match router.find(&request.method, &request.path) {
         Matched::Route(route, params) => {
             request.params = params;
-            match authenticate(&app, route.access, &request) {
-                Ok(caller) => match known_query(route, &request.query) {
-                    Ok(()) => {
-                        request.caller = caller;
-                        (route.handler)(Arc::clone(&app), request).await
-                    }
-                    Err(error) => Err(error),
-                },
+            let checked = authenticate(&app, route.access, &request)
+                .and_then(|caller| known_query(route, &request.query).map(|()| caller));
+            match checked {
+                Ok(caller) => {
+                    request.caller = caller;
+                    (route.handler)(Arc::clone(&app), request).await
+                }
                 Err(error) => Err(error),
             }
         }
@@ -238,6 +238,9 @@ fn authenticate(
 /// 400 `invalid_request` if the query names a parameter the route does not take, so that
 /// a misspelt or misplaced parameter is an error rather than silently ignored.
 fn known_query(route: &Route, query: &str) -> Result<(), ApiError> {
+    if query.is_empty() {
+        return Ok(());
+    }
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
         .map_err(|error| ApiError::invalid(format!("query: {error}")))?;
     let Some((unknown, _)) = pairs
