@@ -9,8 +9,9 @@
 //!   (deep book) command streams from a [`SplitMix64`] seed, with the figures
 //!   a correct engine must reproduce on them.
 //! - [`Engine`] is the interface every engine is driven through;
-//!   [`BaselineBook`] is the straightforward reference book and
-//!   [`peers`] holds the adapters for peer crates.
+//!   [`BaselineBook`] is the straightforward reference book,
+//!   [`peers`] holds the adapters for peer crates, and [`FloorEngine`] is
+//!   the least a full engine does per command, the yardstick for the targets.
 //! - [`measure()`] times an engine over a whole stream; the `peers` binary
 //!   times every engine and prints one line per engine and per ratio:
 //!
@@ -32,6 +33,7 @@
 pub mod baseline;
 pub mod durable;
 pub mod engine;
+pub mod floor;
 pub mod loadgen;
 pub mod measure;
 pub mod peers;
@@ -43,6 +45,7 @@ mod testing;
 
 pub use baseline::{BaselineBook, Placement};
 pub use engine::Engine;
+pub use floor::FloorEngine;
 pub use measure::{measure, Measurement};
 pub use peers::exchange_core::{ExchangeCoreEngine, OneByOne, Setup, Translator};
 pub use peers::matchcore::MatchcoreEngine;

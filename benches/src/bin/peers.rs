@@ -14,8 +14,8 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use benches::{
-    measure, w1, w2, BaselineBook, ExchangeCoreEngine, MatchcoreEngine, Measurement, OneByOne, Op,
-    Workload,
+    measure, w1, w2, BaselineBook, ExchangeCoreEngine, FloorEngine, MatchcoreEngine, Measurement,
+    OneByOne, Op, Workload,
 };
 
 /// The seed `workloads.md` publishes figures for.
@@ -33,6 +33,7 @@ const ENGINES: &[Bench] = &[
     measure::<MatchcoreEngine>,
     measure::<ExchangeCoreEngine>,
     measure::<OneByOne>,
+    measure::<FloorEngine>,
 ];
 
 /// `(engine, baseline)` pairs whose ratio of ns/command is printed.
@@ -41,6 +42,8 @@ const RATIOS: &[(&str, &str)] = &[
     ("exchange-core", "btreemap-baseline"),
     ("exchange-core", "matchcore"),
     ("exchange-core", "exchange-core-one-by-one"),
+    ("floor", "matchcore"),
+    ("exchange-core", "floor"),
 ];
 
 /// Printed with every usage error.

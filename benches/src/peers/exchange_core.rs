@@ -19,14 +19,14 @@ use crate::engine::{id_table_len, Engine};
 use crate::workload::{Op, Side};
 
 /// Accounts per side; orders are spread over them by id.
-const ACCOUNTS_PER_SIDE: u32 = 64;
+pub(crate) const ACCOUNTS_PER_SIDE: u32 = 64;
 
 /// Credits each buying account starts with: enough for every buy of a workload even if one
 /// account placed them all at the highest price (1M orders * 100 shares * ~10,050 credits).
-const CREDITS_PER_BUYER: u64 = 1_100_000_000_000;
+pub(crate) const CREDITS_PER_BUYER: u64 = 1_100_000_000_000;
 
 /// Shares each selling account starts with: enough for every sell of a workload.
-const SHARES_PER_SELLER: u64 = 100_000_000;
+pub(crate) const SHARES_PER_SELLER: u64 = 100_000_000;
 
 // All deposits together must stay within the engine's total-credit limit.
 const _: () = assert!(
@@ -224,6 +224,22 @@ impl Translator {
             }
         }
     }
+
+    /// The commands for a whole stream, translated ahead as a sequencer would receive them:
+    /// the engine assigns order ids one after another from `next_order_id` and accepts every
+    /// workload order, so which id each placement will get is known in advance.
+    pub fn commands(&mut self, ops: &[Op], mut next_order_id: OrderId) -> Vec<Command> {
+        self.prepare(id_table_len(ops));
+        ops.iter()
+            .map(|op| {
+                let command = self.command(op, next_order_id);
+                if let Op::Limit { .. } = op {
+                    next_order_id = OrderId(next_order_id.0 + 1);
+                }
+                command
+            })
+            .collect()
+    }
 }
 
 impl Engine for ExchangeCoreEngine {
@@ -265,21 +281,10 @@ impl Engine for ExchangeCoreEngine {
     /// ([`Exchange::reserve_orders`]), as an embedder that knows its peak would.
     fn prepare(&mut self, ops: &[Op]) {
         assert_eq!(self.executed, 0, "prepare comes before the first command");
-        self.translator.prepare(id_table_len(ops));
         let limits = ops.iter().filter(|op| matches!(op, Op::Limit { .. }));
         self.exchange.reserve_orders(limits.count());
-        let mut next_order_id = self.exchange.state().next_order_id();
-        self.prepared = ops
-            .iter()
-            .map(|op| {
-                let command = self.translator.command(op, next_order_id);
-                if let Op::Limit { .. } = op {
-                    // Every workload order is accepted, and takes the next id.
-                    next_order_id = OrderId(next_order_id.0 + 1);
-                }
-                command
-            })
-            .collect();
+        let next_order_id = self.exchange.state().next_order_id();
+        self.prepared = self.translator.commands(ops, next_order_id);
     }
 
     /// The ticker's traded volume, as the engine counts it.
