@@ -89,6 +89,7 @@ pub struct FloorEngine {
     ladders: [Vec<Level>; 2],
     /// The best bid's price (0 if none) and the best ask's ([`PRICES`] if none).
     best: [u64; 2],
+    /// Resting orders by slot, and the slots free for reuse.
     orders: Vec<Order>,
     free: Vec<u32>,
     /// Slot of each order by order id, [`NIL`] unless it rests.
@@ -104,6 +105,8 @@ pub struct FloorEngine {
     /// The translated stream, if prepared, and how much of it ran.
     prepared: Vec<Command>,
     executed: usize,
+    /// The ticker's statistics, kept on every fill as exchange-core keeps them: volume,
+    /// trades and last price.
     filled_volume: u64,
     trades: u64,
     last_price: u64,
